@@ -8,9 +8,6 @@ public static class EmulatorExtensions
 {
     public static IServiceCollection AddGmailEmulator(this IServiceCollection services) => services;
 
-    public static IEndpointRouteBuilder MapGmailEmulator(this IEndpointRouteBuilder endpoints, string prefix = "")
-    {
-        endpoints.MapGet($"{prefix}/emulator/status", () => Results.Ok(new { status = "ok" }));
-        return endpoints;
-    }
+    public static IApplicationBuilder UseGmailEmulator(this IApplicationBuilder app, PathString prefix) =>
+        app.Map(prefix.Add("/emulator/status"), b => b.Run(c => c.Response.WriteAsJsonAsync(new { status = "ok" })));
 }

@@ -8,7 +8,7 @@ public static class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddGmailEmulator();
         var app = builder.Build();
-        app.MapGmailEmulator();
+        app.UseGmailEmulator("");
         app.Run();
     }
 }

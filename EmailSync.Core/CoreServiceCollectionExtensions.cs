@@ -1,0 +1,24 @@
+using EmailSync.Core.Data;
+using EmailSync.Core.Gmail;
+using EmailSync.Core.Organizations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace EmailSync.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>The one entry point that registers everything EmailSync.Core offers.</summary>
+    public static IHostApplicationBuilder AddEmailSyncCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddData();
+        builder.Services.AddOptions<GoogleOptions>()
+            .BindConfiguration(GoogleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddOrganizations();
+        return builder;
+    }
+}

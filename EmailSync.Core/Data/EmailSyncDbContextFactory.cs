@@ -1,0 +1,46 @@
+using EmailSync.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace EmailSync.Core.Data;
+
+/// <summary>
+/// Makes short-lived contexts (one per unit of work, as Blazor Server circuits live long).
+/// <see cref="CreateDbContextAsync"/> sees only the current user's organization.
+/// </summary>
+public interface IEmailSyncDbContextFactory
+{
+    /// <summary>A context scoped to the current tenant (the signed-in user's organization).</summary>
+    Task<EmailSyncDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A context scoped to one organization, for background work done on its behalf.</summary>
+    EmailSyncDbContext CreateForOrganization(Guid organizationId);
+
+    /// <summary>A context that sees every organization: migrations, schedulers, sign-in look-ups.</summary>
+    EmailSyncDbContext CreateSystem();
+}
+
+internal sealed class EmailSyncDbContextFactory<TContext>(IDbContextFactory<TContext> inner, ITenantContext tenant)
+    : IEmailSyncDbContextFactory
+    where TContext : EmailSyncDbContext
+{
+    public async Task<EmailSyncDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+    {
+        var db = await inner.CreateDbContextAsync(cancellationToken);
+        db.TenantId = tenant.OrganizationId;
+        return db;
+    }
+
+    public EmailSyncDbContext CreateForOrganization(Guid organizationId)
+    {
+        var db = inner.CreateDbContext();
+        db.TenantId = organizationId;
+        return db;
+    }
+
+    public EmailSyncDbContext CreateSystem()
+    {
+        var db = inner.CreateDbContext();
+        db.AllTenants = true;
+        return db;
+    }
+}

@@ -1,0 +1,30 @@
+namespace EmailSync.Core.Domain;
+
+/// <summary>A customer-success team: the tenant every other row belongs to.</summary>
+public sealed class Organization
+{
+    public const int MinBackfillDays = 1;
+    public const int MaxBackfillDays = 365;
+    public const int DefaultBackfillDays = 90;
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public required string Name { get; set; }
+    public bool GmailImportEnabled { get; set; }
+    public SyncScope SyncScope { get; set; } = SyncScope.Aliases;
+    public bool ImportAllEmails { get; set; }
+    public int BackfillDays { get; set; } = DefaultBackfillDays;
+    public List<string> InternalDomains { get; set; } = [];
+    public List<string> CriticalKeywords { get; set; } = [];
+    public List<string> CompetitorNames { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum SyncScope
+{
+    /// <summary>Import mail from, to, cc or bcc a verified, sync-enabled alias.</summary>
+    Aliases = 0,
+
+    /// <summary>Import threads that involve a customer domain or contact.</summary>
+    CustomerThreads = 1,
+}

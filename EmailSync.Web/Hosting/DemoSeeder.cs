@@ -1,0 +1,61 @@
+using EmailSync.Core.Data;
+using EmailSync.Core.Domain;
+using EmailSync.Core.Organizations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EmailSync.Web.Hosting;
+
+/// <summary>Seeds the demo organization and its three users (Development, or Demo:Enabled=true).</summary>
+internal sealed class DemoSeeder(
+    IServiceProvider services,
+    IOptions<DemoOptions> options,
+    IHostEnvironment environment,
+    ILogger<DemoSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!(options.Value.Enabled ?? environment.IsDevelopment()))
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var organizations = scope.ServiceProvider.GetRequiredService<OrganizationService>();
+        await using var db = scope.ServiceProvider.GetRequiredService<IEmailSyncDbContextFactory>().CreateSystem();
+
+        var org = await db.Organizations.FirstOrDefaultAsync(o => o.Name == DemoOptions.OrganizationName, cancellationToken);
+        foreach (var (email, name, role) in DemoOptions.Users)
+        {
+            var user = await users.FindByEmailAsync(email);
+            if (user is null)
+            {
+                user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name };
+                var created = await users.CreateAsync(user, DemoOptions.Password);
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException($"Could not seed demo user {email}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+                }
+            }
+
+            if (org is null)
+            {
+                org = await organizations.CreateAsync(DemoOptions.OrganizationName, user.Id, cancellationToken);
+                await using var edit = scope.ServiceProvider.GetRequiredService<IEmailSyncDbContextFactory>().CreateForOrganization(org.Id);
+                var stored = await edit.Organizations.FirstAsync(o => o.Id == org.Id, cancellationToken);
+                stored.InternalDomains = [DemoOptions.Domain];
+                await edit.SaveChangesAsync(cancellationToken);
+            }
+            else
+            {
+                await organizations.AddMemberAsync(org.Id, user.Id, role, cancellationToken);
+            }
+        }
+
+        logger.LogInformation("Demo organization {Organization} ready; sign in as {Admin}", DemoOptions.OrganizationName, DemoOptions.Users[0].Email);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EmailSync.Core.Organizations;
 
-public sealed record OrganizationSummary(Guid Id, string Name, OrganizationRole Role);
+public sealed record OrganizationSummary(Guid Id, string Name, OrganizationRole Role, DateTimeOffset JoinedAt);
 
 /// <summary>Organizations the signed-in user belongs to, and the first-run set-up.</summary>
 public sealed class OrganizationService(IEmailSyncDbContextFactory factory, ITenantContext tenant, TimeProvider clock)
@@ -18,7 +18,7 @@ public sealed class OrganizationService(IEmailSyncDbContextFactory factory, ITen
         return await db.Memberships
             .Where(m => m.UserId == userId)
             .OrderBy(m => m.Organization!.Name)
-            .Select(m => new OrganizationSummary(m.OrganizationId, m.Organization!.Name, m.Role))
+            .Select(m => new OrganizationSummary(m.OrganizationId, m.Organization!.Name, m.Role, m.CreatedAt))
             .ToListAsync(ct);
     }
 

@@ -8,7 +8,7 @@ namespace EmailSync.Web.Auth;
 
 /// <summary>
 /// Puts the user's current organization and role in that organization into the cookie. When the
-/// remembered organization is gone (membership removed), the first remaining one is chosen.
+/// remembered organization is gone (membership removed), the one joined first is chosen.
 /// </summary>
 internal sealed class EmailSyncClaimsPrincipalFactory(
     UserManager<AppUser> users,
@@ -22,7 +22,7 @@ internal sealed class EmailSyncClaimsPrincipalFactory(
         identity.AddClaim(new Claim(EmailSyncClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? user.UserName ?? "" : user.DisplayName));
 
         var memberships = await organizations.ListForUserAsync(user.Id);
-        var current = memberships.FirstOrDefault(m => m.Id == user.CurrentOrganizationId) ?? (memberships.Count > 0 ? memberships[0] : null);
+        var current = memberships.FirstOrDefault(m => m.Id == user.CurrentOrganizationId) ?? memberships.MinBy(m => m.JoinedAt);
         if (current is not null)
         {
             if (user.CurrentOrganizationId != current.Id)

@@ -21,6 +21,13 @@ internal sealed class DemoSeeder(
             return;
         }
 
+        await SeedAsync(services, cancellationToken);
+        logger.LogInformation("Demo organization {Organization} ready; sign in as {Admin}", DemoOptions.OrganizationName, DemoOptions.Users[0].Email);
+    }
+
+    /// <summary>Creates whatever part of the demo organization and users is missing (idempotent).</summary>
+    internal static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var organizations = scope.ServiceProvider.GetRequiredService<OrganizationService>();
@@ -53,8 +60,6 @@ internal sealed class DemoSeeder(
                 await organizations.AddMemberAsync(org.Id, user.Id, role, cancellationToken);
             }
         }
-
-        logger.LogInformation("Demo organization {Organization} ready; sign in as {Admin}", DemoOptions.OrganizationName, DemoOptions.Users[0].Email);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

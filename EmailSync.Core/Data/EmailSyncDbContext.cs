@@ -12,8 +12,8 @@ namespace EmailSync.Core.Data;
 ///
 /// Each provider has its own subclass and its own migrations. To add a migration for both:
 /// <code>
-/// dotnet ef migrations add NAME -p EmailSync.Core -s EmailSync.Web -c SqliteEmailSyncDbContext -o Data/Migrations/Sqlite
-/// dotnet ef migrations add NAME -p EmailSync.Core -s EmailSync.Web -c SqlServerEmailSyncDbContext -o Data/Migrations/SqlServer
+/// dotnet ef migrations add NAME -p EmailSync.Core -s EmailSync.Core -c SqliteEmailSyncDbContext -o Data/Migrations/Sqlite
+/// dotnet ef migrations add NAME -p EmailSync.Core -s EmailSync.Core -c SqlServerEmailSyncDbContext -o Data/Migrations/SqlServer
 /// </code>
 /// </summary>
 public abstract class EmailSyncDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)

@@ -43,7 +43,7 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         StartServer();
         await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
@@ -81,9 +81,12 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public EmailSyncDbContext CreateSystemContext() =>
         Services.CreateScope().ServiceProvider.GetRequiredService<IEmailSyncDbContextFactory>().CreateSystem();
 
-    async Task IAsyncLifetime.DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         directory.Dispose();
+        GC.SuppressFinalize(this);
     }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }

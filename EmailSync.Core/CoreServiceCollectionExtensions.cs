@@ -14,10 +14,7 @@ public static class CoreServiceCollectionExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddData();
-        builder.Services.AddOptions<GoogleOptions>()
-            .BindConfiguration(GoogleOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddGmail();
         builder.AddOrganizations();
         return builder;
     }

@@ -14,10 +14,8 @@ public static class CharsetRepair
     private const int MaxCachedCharsets = 256;
     private static readonly ConcurrentDictionary<string, Encoding?> Cache = new(StringComparer.OrdinalIgnoreCase);
 
-    static CharsetRepair() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>windows-1252: the fallback that real mail mislabelled as latin1 or unlabelled almost always is.</summary>
-    public static Encoding Windows1252 { get; } = Encoding.GetEncoding(1252);
+    public static Encoding Windows1252 { get; } = RegisterCodePagesAndGet(1252);
 
     /// <summary>The encoding for a MIME charset name, or null when .NET does not know it.</summary>
     public static Encoding? TryGetEncoding(string? charset)
@@ -116,6 +114,13 @@ public static class CharsetRepair
 
     /// <summary>True when the span holds bytes that are neither ASCII nor valid UTF-8 (so a fallback applied).</summary>
     public static bool NeedsFallback(ReadOnlySpan<byte> bytes) => !Ascii.IsValid(bytes) && !Utf8.IsValid(bytes);
+
+    private static Encoding RegisterCodePagesAndGet(int codePage)
+    {
+        // Runs before any other static member is used: legacy code pages need the provider on .NET.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(codePage);
+    }
 
     private static string DecodeUtf8OrRepair(ReadOnlySpan<byte> bytes, string label, out string? warning)
     {

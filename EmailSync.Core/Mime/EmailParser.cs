@@ -58,7 +58,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Last resort: MimeKit is lenient, so this is rare (e.g. an exotic header value crashing a getter).
-            warnings.Add($"message could not be parsed ({ex.GetType().Name}); only an id was recovered");
+            warnings.Add($"message could not be parsed ({ex.GetType().Name}: {Clip(ex.Message, 200)}); only an id was recovered");
             return new ParsedEmail
             {
                 MessageId = SyntheticId(raw.Span),
@@ -694,8 +694,13 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
                 warnings.Add($"{what}: {warning}");
             }
 
-            if (part.ContentType.IsMimeType("text", "plain")
-                && string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase))
+            var isPlain = part.ContentType.IsMimeType("text", "plain");
+            if (isPlain)
+            {
+                text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').TrimEnd();
+            }
+
+            if (isPlain && string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase))
             {
                 text = Unflow(text, string.Equals(part.ContentType.Parameters["delsp"], "yes", StringComparison.OrdinalIgnoreCase));
             }

@@ -513,6 +513,7 @@ public static class HtmlToText
     {
         private readonly StringBuilder _sb = new(capacity);
         private int _pendingNewlines;
+        private int _breakDepth;
         private bool _pendingSpace;
         private string? _pendingPrefix;
 
@@ -572,6 +573,7 @@ public static class HtmlToText
         {
             if (_sb.Length > 0)
             {
+                NoteBreakDepth();
                 _pendingNewlines = Math.Min(_pendingNewlines + 1, 2);
                 _pendingSpace = false;
             }
@@ -581,6 +583,7 @@ public static class HtmlToText
         {
             if (_sb.Length > 0)
             {
+                NoteBreakDepth();
                 _pendingNewlines = Math.Max(_pendingNewlines, lines);
                 _pendingSpace = false;
             }
@@ -606,6 +609,9 @@ public static class HtmlToText
             _pendingSpace = false;
         }
 
+        /// <summary>Blank lines take the shallowest quote depth seen since the last text, so none leaks outside a quote.</summary>
+        private void NoteBreakDepth() => _breakDepth = _pendingNewlines == 0 ? QuoteDepth : Math.Min(_breakDepth, QuoteDepth);
+
         private bool AtLineStart => _sb.Length == 0 || _sb[^1] == '\n' || _pendingNewlines > 0;
 
         private void Flush()
@@ -614,9 +620,10 @@ public static class HtmlToText
             {
                 for (var k = 0; k < _pendingNewlines; k++)
                 {
-                    if (k > 0 && QuoteDepth > 0)
+                    var blankDepth = Math.Min(_breakDepth, QuoteDepth);
+                    if (k > 0 && blankDepth > 0)
                     {
-                        _sb.Append('>', QuoteDepth);
+                        _sb.Append('>', blankDepth);
                     }
 
                     _sb.Append('\n');

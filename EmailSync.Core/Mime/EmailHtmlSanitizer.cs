@@ -78,6 +78,13 @@ public sealed partial class EmailHtmlSanitizer
         "word-spacing", "word-wrap",
     ];
 
+    private static readonly HashSet<string> DropWithContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "template", "noscript", "noembed", "noframes", "iframe", "frame", "frameset", "object",
+        "embed", "applet", "param", "svg", "math", "video", "audio", "picture", "canvas", "select", "option",
+        "datalist", "textarea", "button", "input", "title", "head", "xml", "xmp", "plaintext", "meta", "link", "base",
+    };
+
     private readonly HtmlSanitizer _sanitizer;
 
     public EmailHtmlSanitizer()
@@ -113,7 +120,7 @@ public sealed partial class EmailHtmlSanitizer
 
         _sanitizer = new HtmlSanitizer(options)
         {
-            KeepChildNodes = false,
+            KeepChildNodes = true,
             DisallowCssPropertyValue = UnsafeCssValueRegex(),
         };
         _sanitizer.FilterUrl += (_, e) =>
@@ -145,12 +152,22 @@ public sealed partial class EmailHtmlSanitizer
             truncated = true;
         }
 
-        using var document = _sanitizer.SanitizeDom(html);
+        using var document = _sanitizer.HtmlParserFactory().ParseDocument(html);
         var body = document.Body;
         if (body is null)
         {
             return new SanitizedHtml("", 0, truncated);
         }
+
+        // Unknown wrappers (Outlook's <o:p>, smart tags, <marquee>) keep their text, but these go with everything
+        // inside them: their content is code, foreign markup or form controls, never message text.
+        var doomed = body.Descendants<IElement>().Where(e => DropWithContent.Contains(e.LocalName)).ToList();
+        foreach (var element in doomed)
+        {
+            element.Remove();
+        }
+
+        _sanitizer.SanitizeDom(document, body);
 
         var blocked = 0;
         foreach (var image in body.QuerySelectorAll("img").ToList())

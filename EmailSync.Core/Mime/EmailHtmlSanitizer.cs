@@ -19,7 +19,7 @@ public sealed record SanitizeOptions
     public Func<string, string?>? ResolveContentId { get; init; }
 
     /// <summary>Input beyond this many characters is cut before sanitising (bounds the work for giant bodies).</summary>
-    public int MaxInputChars { get; init; } = 2 * 1024 * 1024;
+    public int MaxInputChars { get; init; } = 1024 * 1024;
 }
 
 /// <summary>The result of <see cref="EmailHtmlSanitizer.Sanitize"/>.</summary>

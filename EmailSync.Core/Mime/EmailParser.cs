@@ -604,6 +604,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
                         if (multipart.Count == 0)
                         {
                             warnings.Add($"{multipart.ContentType.MimeType} without parts (missing or wrong boundary?)");
+                            RecoverUnsplitContent(multipart);
                         }
 
                         foreach (var child in multipart)
@@ -713,6 +714,26 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             {
                 // A second inline part (Apple Mail splits the body around inline images): keep reading order.
                 target.Append('\n').Append(text);
+            }
+        }
+
+        /// <summary>
+        /// A multipart whose boundary never appears holds its whole content as preamble: keep it as plain text
+        /// so the message is not empty.
+        /// </summary>
+        private void RecoverUnsplitContent(Multipart multipart)
+        {
+            var preamble = multipart.Preamble;
+            if (string.IsNullOrWhiteSpace(preamble) || _text is not null)
+            {
+                return;
+            }
+
+            var text = Clip(preamble, options.MaxBodyChars).Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+            if (text.Length > 0)
+            {
+                _text = new StringBuilder(text);
+                warnings.Add("body recovered as plain text from an unsplit multipart");
             }
         }
 

@@ -312,7 +312,8 @@ public sealed class EmailParserTests
         var email = _parser.Parse(raw);
 
         Assert.Equal("broken", email.Subject);
-        Assert.NotNull(email.Warnings);
+        Assert.Contains("Text that is not in a proper part", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains(email.Warnings, w => w.Contains("missing or wrong boundary", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -330,6 +331,7 @@ public sealed class EmailParserTests
         var email = _parser.Parse(raw);
 
         Assert.Equal("a@b", email.MessageId);
+        Assert.Equal("Just some text after all", email.TextBody);
     }
 
     [Fact]
@@ -499,6 +501,7 @@ public sealed class EmailParserTests
         var email = _parser.Parse(raw);
 
         Assert.Equal(["good@acme.com", "dup@acme.com"], email.To.Select(a => a.Address));
+        Assert.Contains(email.Warnings, w => w.Contains("invalid address", StringComparison.Ordinal) && w.Contains("nodomain", StringComparison.Ordinal));
     }
 
     [Fact]

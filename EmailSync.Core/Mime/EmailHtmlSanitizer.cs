@@ -180,6 +180,11 @@ public sealed partial class EmailHtmlSanitizer
             ProcessLink(link, options);
         }
 
+        foreach (var styled in body.QuerySelectorAll("[style]").ToList())
+        {
+            RemoveNegativeMargins(styled);
+        }
+
         var output = body.ChildNodes.ToHtml(HtmlSanitizer.DefaultOutputFormatter);
         return new SanitizedHtml(output, blocked, truncated);
     }
@@ -276,6 +281,26 @@ public sealed partial class EmailHtmlSanitizer
         link.SetAttribute("rel", "noopener noreferrer nofollow");
     }
 
+    /// <summary>Negative margins would let a message's box overlap the app's own UI around it (spoofing).</summary>
+    private static void RemoveNegativeMargins(IElement element)
+    {
+        var style = element.GetAttribute("style");
+        if (style is null || !style.Contains("margin", StringComparison.OrdinalIgnoreCase) || !NegativeMarginRegex().IsMatch(style))
+        {
+            return;
+        }
+
+        var cleaned = NegativeMarginRegex().Replace(style, "").Trim().Trim(';').Trim();
+        if (cleaned.Length == 0)
+        {
+            element.RemoveAttribute("style");
+        }
+        else
+        {
+            element.SetAttribute("style", cleaned);
+        }
+    }
+
     private static string? ResolveCid(string reference, SanitizeOptions options)
     {
         if (options.ResolveContentId is null)
@@ -320,6 +345,9 @@ public sealed partial class EmailHtmlSanitizer
 
     [GeneratedRegex(@"^data:image/(?:png|gif|jpeg|jpg|webp);base64,[A-Za-z0-9+/=\s]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SafeDataImageRegex();
+
+    [GeneratedRegex(@"(?<=^|;)\s*margin(?:-(?:top|right|bottom|left))?\s*:[^;]*-\s*[\d.][^;]*;?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NegativeMarginRegex();
 
     [GeneratedRegex(@"(?:^|;)\s*(?:width|height)\s*:\s*[01](?:\.0+)?px", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TinyStyleRegex();

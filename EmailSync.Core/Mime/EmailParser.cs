@@ -679,6 +679,13 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
 
         private void AppendBody(ref StringBuilder? target, MimePart part, string what)
         {
+            if (target is not null && target.Length >= options.MaxBodyChars)
+            {
+                // Thousands of inline text parts must not cost a decode each once the body is full.
+                warnings.Add($"{what}: further inline parts skipped after {options.MaxBodyChars} chars");
+                return;
+            }
+
             var maxBytes = (long)options.MaxBodyChars * 4;
             var sink = new CappedBufferStream(maxBytes);
             part.Content?.DecodeTo(sink);

@@ -137,6 +137,17 @@ public sealed class EmailHtmlSanitizerTests
     }
 
     [Fact]
+    public void Sanitize_RemovesNegativeMargins_ThatCouldOverlapTheApp()
+    {
+        var result = _sanitizer.Sanitize("<div style=\"margin-top:-400px;color:red\">a</div><div style=\"margin: 0 -10px\">b</div><div style=\"margin: 4px\">c</div>");
+
+        var divs = Parse(result.Html).QuerySelectorAll("div");
+        Assert.Equal("color: rgba(255, 0, 0, 1)", divs[0].GetAttribute("style"));
+        Assert.False(divs[1].HasAttribute("style"));
+        Assert.Equal("margin: 4px", divs[2].GetAttribute("style"));
+    }
+
+    [Fact]
     public void Sanitize_OpensLinksInNewTab_WithoutReferrerOrOpener()
     {
         var result = _sanitizer.Sanitize("<a href=\"https://acme.com/pricing\" target=\"_self\">pricing</a>");

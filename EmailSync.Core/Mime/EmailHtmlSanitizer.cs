@@ -5,6 +5,13 @@ using Ganss.Xss;
 
 namespace EmailSync.Core.Mime;
 
+/// <summary>Makes email HTML safe to render inside the app (see <see cref="EmailHtmlSanitizer"/>).</summary>
+public interface IEmailHtmlSanitizer
+{
+    /// <summary>Sanitises <paramref name="html"/>; null options mean remote images blocked and cid: dropped.</summary>
+    SanitizedHtml Sanitize(string? html, SanitizeOptions? options = null);
+}
+
 /// <summary>Per-call choices for <see cref="EmailHtmlSanitizer.Sanitize"/>.</summary>
 public sealed record SanitizeOptions
 {
@@ -41,7 +48,7 @@ public sealed record SanitizedHtml(string Html, int BlockedRemoteImages, bool Tr
 /// position, z-index, transforms); any <c>url(</c>, <c>expression(</c>, escapes or bindings drop the declaration.</item>
 /// </list>
 /// </summary>
-public sealed partial class EmailHtmlSanitizer
+public sealed partial class EmailHtmlSanitizer : IEmailHtmlSanitizer
 {
     private static readonly string[] AllowedTags =
     [

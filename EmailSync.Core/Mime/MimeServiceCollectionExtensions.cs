@@ -16,6 +16,7 @@ public static class MimeServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IEmailParser, EmailParser>();
         services.AddSingleton(EmailHtmlSanitizer.Shared);
+        services.AddSingleton<IEmailHtmlSanitizer>(EmailHtmlSanitizer.Shared);
         return services;
     }
 }

@@ -634,6 +634,19 @@ public sealed class EmailParserTests
     }
 
     [Fact]
+    public void Parse_OutlookDesktopHtmlReply_StripsFromSentBlock()
+    {
+        var raw = new TestMessage()
+            .Html("""<div class="WordSection1"><p class="MsoNormal">Tenemos un problema crítico con la facturación.<o:p></o:p></p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p class="MsoNormal"><b>De:</b> CSM &lt;csm@acme.com&gt;<br><b>Enviado el:</b> lunes, 2 de marzo de 2026 10:30<br><b>Para:</b> Juan<br><b>Asunto:</b> Factura</p></div><p class="MsoNormal">¿Todo bien con la factura?</p></div>""")
+            .Bytes();
+
+        var email = _parser.Parse(raw);
+
+        Assert.Equal("Tenemos un problema crítico con la facturación.", email.NewText);
+        Assert.Contains("¿Todo bien con la factura?", email.QuotedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SnippetIsCollapsedAndAbout200Chars()
     {
         var words = string.Join("   \n ", Enumerable.Repeat("renewal", 100));

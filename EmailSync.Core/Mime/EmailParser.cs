@@ -1,0 +1,870 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace EmailSync.Core.Mime;
+
+/// <summary>
+/// Parses raw RFC 822 messages with MimeKit into <see cref="ParsedEmail"/>. Thread-safe and stateless; never
+/// throws on bad input: whatever was repaired, capped or skipped is listed in <see cref="ParsedEmail.Warnings"/>.
+/// </summary>
+public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailParser
+{
+    private const int MaxWarnings = 50;
+    private const int MaxReferences = 100;
+    private const int MaxSubjectChars = 2000;
+    private const int MaxSnippetChars = 200;
+    private const string SyntheticIdDomain = "synthetic.emailsync.invalid";
+
+    private static readonly ConcurrentDictionary<int, ParserOptions> ParserOptionsByDepth = new();
+
+    /// <summary>Headers that differ between copies of one message in different mailboxes; left out of synthetic ids.</summary>
+    private static readonly HashSet<string> TraceHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Received", "Return-Path", "Delivered-To", "X-Received", "X-Original-To", "Authentication-Results",
+        "Received-SPF", "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "X-Gm-Message-State",
+        "X-Google-Smtp-Source", "X-Gm-Gg", "X-Gm-Features", "X-Forwarded-To", "X-Forwarded-For", "Envelope-To",
+    };
+
+    private static readonly string[] NoReplyPrefixes =
+        ["noreply", "no-reply", "no_reply", "no.reply", "donotreply", "do-not-reply", "do_not_reply", "mailer-daemon", "postmaster"];
+
+    private static readonly string[] BounceLocalParts = ["bounce", "bounces"];
+
+    public EmailParser()
+        : this(Options.Create(new MimeParseOptions()))
+    {
+    }
+
+    public ParsedEmail Parse(Stream raw, MimeParseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        using var buffer = raw.CanSeek ? new MemoryStream((int)Math.Min(raw.Length - raw.Position, int.MaxValue)) : new MemoryStream();
+        raw.CopyTo(buffer);
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), options);
+    }
+
+    public ParsedEmail Parse(ReadOnlyMemory<byte> raw, MimeParseOptions? options = null)
+    {
+        options ??= defaults.Value;
+        var warnings = new Warnings();
+        try
+        {
+            return ParseCore(raw, options, warnings);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Last resort: MimeKit is lenient, so this is rare (e.g. an exotic header value crashing a getter).
+            warnings.Add($"message could not be parsed ({ex.GetType().Name}: {Clip(ex.Message, 200)}); only an id was recovered");
+            return new ParsedEmail
+            {
+                MessageId = SyntheticId(raw.Span),
+                MessageIdSynthesised = true,
+                Warnings = warnings.ToList(),
+            };
+        }
+    }
+
+    private static ParsedEmail ParseCore(ReadOnlyMemory<byte> raw, MimeParseOptions options, Warnings warnings)
+    {
+        var bytes = CapHeaderBlock(raw, options.MaxHeaderBytes, warnings, out var bodyOffset);
+        if (!MemoryMarshal.TryGetArray(bytes, out var segment))
+        {
+            segment = new ArraySegment<byte>(bytes.ToArray());
+        }
+
+        var headerBlock = bytes.Span[..bodyOffset];
+        if (CharsetRepair.NeedsFallback(headerBlock))
+        {
+            warnings.Add("8-bit header bytes are not valid UTF-8; decoded as windows-1252");
+        }
+
+        MimeMessage message;
+        using (var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false, publiclyVisible: true))
+        {
+            var parser = new MimeParser(GetParserOptions(options.MaxNestingDepth), stream, persistent: true);
+            try
+            {
+                message = parser.ParseMessage();
+            }
+            catch (FormatException)
+            {
+                warnings.Add("no parsable message headers; content kept as plain text");
+                var text = Truncate(CharsetRepair.Decode(bytes.Span, null, out _), options.MaxBodyChars, "text body", warnings);
+                return Build(new MimeMessage(), bytes, bodyOffset, text, null, [], new BodyFacts(), options, warnings);
+            }
+
+            var collector = new BodyCollector(options, warnings);
+            collector.Run(message.Body);
+            return Build(message, bytes, bodyOffset, collector.Text, collector.Html, collector.Attachments, collector.Facts, options, warnings);
+        }
+    }
+
+    private static ParsedEmail Build(
+        MimeMessage message,
+        ReadOnlyMemory<byte> bytes,
+        int bodyOffset,
+        string? text,
+        string? html,
+        List<ParsedAttachment> attachments,
+        BodyFacts facts,
+        MimeParseOptions options,
+        Warnings warnings)
+    {
+        var headers = message.Headers;
+
+        var messageId = CleanId(message.MessageId);
+        var synthesised = false;
+        if (messageId is null)
+        {
+            messageId = SyntheticId(message, bytes.Span, bodyOffset);
+            synthesised = true;
+            warnings.Add("missing Message-ID; synthesised from a hash of the message");
+        }
+
+        DateTimeOffset? date = null;
+        if (headers.Contains(HeaderId.Date))
+        {
+            if (message.Date != DateTimeOffset.MinValue)
+            {
+                date = message.Date;
+            }
+            else
+            {
+                warnings.Add("unparsable Date header");
+            }
+        }
+        else
+        {
+            warnings.Add("missing Date header");
+        }
+
+        var references = new List<string>();
+        foreach (var reference in message.References)
+        {
+            if (references.Count >= MaxReferences)
+            {
+                warnings.Add($"References capped at {MaxReferences}");
+                break;
+            }
+
+            if (CleanId(reference) is { } id)
+            {
+                references.Add(id);
+            }
+        }
+
+        string textBody;
+        string forStripping;
+        if (text is not null)
+        {
+            textBody = text;
+            forStripping = text;
+        }
+        else if (html is not null)
+        {
+            forStripping = HtmlToText.Convert(html, markContainers: true, options.MaxBodyChars);
+            textBody = HtmlToText.RemoveMarkers(forStripping);
+        }
+        else
+        {
+            textBody = "";
+            forStripping = "";
+        }
+
+        var stripped = QuoteStripper.Strip(forStripping);
+        var removed = stripped.Signature.Length == 0
+            ? stripped.QuotedText
+            : stripped.QuotedText.Length == 0 ? stripped.Signature : stripped.Signature + "\n\n" + stripped.QuotedText;
+
+        var from = Addresses(message.From, headers, HeaderId.From, warnings);
+        return new ParsedEmail
+        {
+            MessageId = messageId,
+            MessageIdSynthesised = synthesised,
+            InReplyTo = CleanId(message.InReplyTo),
+            References = references,
+            Subject = Clip(message.Subject ?? "", MaxSubjectChars),
+            Date = date,
+            From = from,
+            To = Addresses(message.To, headers, HeaderId.To, warnings),
+            Cc = Addresses(message.Cc, headers, HeaderId.Cc, warnings),
+            Bcc = Addresses(message.Bcc, headers, HeaderId.Bcc, warnings),
+            ReplyTo = Addresses(message.ReplyTo, headers, HeaderId.ReplyTo, warnings),
+            TextBody = textBody,
+            HtmlBody = html,
+            NewText = stripped.NewText,
+            QuotedText = removed,
+            Snippet = Snippet(stripped.NewText.Length > 0 ? stripped.NewText : textBody),
+            Attachments = attachments,
+            IsBulk = IsBulk(headers),
+            IsAutomated = facts.IsReport || IsAutomated(message, from),
+            IsCalendarInvite = facts.HasCalendar,
+            Warnings = warnings.ToList(),
+        };
+    }
+
+    // ---- header block ----
+
+    /// <summary>
+    /// Finds the end of the top-level header block and, when it is longer than <paramref name="maxHeaderBytes"/>,
+    /// rebuilds the message with the header cut at a line boundary followed by the original body.
+    /// </summary>
+    private static ReadOnlyMemory<byte> CapHeaderBlock(ReadOnlyMemory<byte> raw, int maxHeaderBytes, Warnings warnings, out int bodyOffset)
+    {
+        var span = raw.Span;
+        var headerEnd = FindHeaderEnd(span, out var bodyStart);
+        if (headerEnd <= maxHeaderBytes)
+        {
+            bodyOffset = bodyStart;
+            return raw;
+        }
+
+        var cut = span[..maxHeaderBytes].LastIndexOf((byte)'\n');
+        cut = cut < 0 ? 0 : cut + 1;
+        // Do not keep a folded continuation line without its start: drop back to a line that starts a field.
+        var body = bodyStart < span.Length ? span[bodyStart..] : [];
+        var rebuilt = new byte[cut + 2 + body.Length];
+        span[..cut].CopyTo(rebuilt);
+        rebuilt[cut] = (byte)'\r';
+        rebuilt[cut + 1] = (byte)'\n';
+        body.CopyTo(rebuilt.AsSpan(cut + 2));
+        warnings.Add($"header block truncated at {maxHeaderBytes} bytes (was {headerEnd})");
+        bodyOffset = cut + 2;
+        return rebuilt;
+    }
+
+    /// <summary>Length of the header block (up to the blank line) and the offset where the body starts.</summary>
+    private static int FindHeaderEnd(ReadOnlySpan<byte> span, out int bodyStart)
+    {
+        var i = 0;
+        while (i < span.Length)
+        {
+            var nl = span[i..].IndexOf((byte)'\n');
+            if (nl < 0)
+            {
+                break;
+            }
+
+            var lineEnd = i + nl;
+            var next = lineEnd + 1;
+            if (next < span.Length && span[next] == (byte)'\n')
+            {
+                bodyStart = next + 1;
+                return next;
+            }
+
+            if (next + 1 < span.Length && span[next] == (byte)'\r' && span[next + 1] == (byte)'\n')
+            {
+                bodyStart = next + 2;
+                return next;
+            }
+
+            i = next;
+        }
+
+        bodyStart = span.Length;
+        return span.Length;
+    }
+
+    private static ParserOptions GetParserOptions(int maxDepth) =>
+        ParserOptionsByDepth.GetOrAdd(Math.Clamp(maxDepth, 2, 256), depth =>
+        {
+            var parserOptions = ParserOptions.Default.Clone();
+            parserOptions.MaxMimeDepth = depth;
+            parserOptions.CharsetEncoding = CharsetRepair.Windows1252;
+            parserOptions.AddressParserComplianceMode = RfcComplianceMode.Loose;
+            parserOptions.ParameterComplianceMode = RfcComplianceMode.Loose;
+            parserOptions.Rfc2047ComplianceMode = RfcComplianceMode.Loose;
+            parserOptions.AllowAddressesWithoutDomain = false;
+            return parserOptions;
+        });
+
+    // ---- addresses ----
+
+    private static List<EmailAddress> Addresses(InternetAddressList list, HeaderList headers, HeaderId id, Warnings warnings)
+    {
+        var result = new List<EmailAddress>(list.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var mailbox in list.Mailboxes)
+        {
+            var address = mailbox.Address?.Trim().ToLowerInvariant() ?? "";
+            if (!IsPlausibleAddress(address))
+            {
+                warnings.Add($"invalid address '{Clip(mailbox.ToString(), 80)}' in {id.ToHeaderName()} skipped");
+                continue;
+            }
+
+            if (!seen.Add(address))
+            {
+                continue;
+            }
+
+            var name = mailbox.Name?.Trim();
+            if (string.IsNullOrEmpty(name) || string.Equals(name, address, StringComparison.OrdinalIgnoreCase))
+            {
+                name = null;
+            }
+
+            result.Add(new EmailAddress(address, name is null ? null : Clip(name, 256)));
+        }
+
+        if (list.Count == 0 && headers.Contains(id) && !string.IsNullOrWhiteSpace(headers[id]))
+        {
+            // An empty group ("undisclosed-recipients:;") is not an error.
+            if (headers[id] is { } value && !value.TrimEnd().EndsWith(';'))
+            {
+                warnings.Add($"unparsable {id.ToHeaderName()} header");
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsPlausibleAddress(string address)
+    {
+        if (address.Length is < 3 or > 320)
+        {
+            return false;
+        }
+
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || at == address.Length - 1)
+        {
+            return false;
+        }
+
+        foreach (var ch in address)
+        {
+            if (char.IsWhiteSpace(ch) || char.IsControl(ch) || ch is '<' or '>' or ',' or ';')
+            {
+                return false;
+            }
+        }
+
+        var domain = address.AsSpan(at + 1);
+        return !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..", StringComparison.Ordinal);
+    }
+
+    // ---- flags ----
+
+    private static bool IsBulk(HeaderList headers)
+    {
+        if (headers.Contains(HeaderId.ListUnsubscribe) || headers.Contains(HeaderId.ListId))
+        {
+            return true;
+        }
+
+        var precedence = headers[HeaderId.Precedence]?.Trim();
+        return precedence is not null && (precedence.Equals("bulk", StringComparison.OrdinalIgnoreCase)
+            || precedence.Equals("list", StringComparison.OrdinalIgnoreCase)
+            || precedence.Equals("junk", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool IsAutomated(MimeMessage message, List<EmailAddress> from)
+    {
+        var headers = message.Headers;
+        var autoSubmitted = headers["Auto-Submitted"]?.Trim();
+        if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["X-Autoreply", "X-Autorespond", "X-AutoReply-From", "X-Autogenerated", "X-Auto-Reply", "X-Mail-Autoreply", "X-FC-MachineGenerated"])
+        {
+            if (headers.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        var precedence = headers[HeaderId.Precedence]?.Trim();
+        if (precedence is not null && precedence.Equals("auto_reply", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var returnPath = headers[HeaderId.ReturnPath]?.Trim();
+        if (returnPath is "<>")
+        {
+            return true;
+        }
+
+        foreach (var address in from)
+        {
+            if (IsNoReply(address.Address))
+            {
+                return true;
+            }
+        }
+
+        return message.Sender is { } sender && IsNoReply(sender.Address?.ToLowerInvariant() ?? "");
+    }
+
+    private static bool IsNoReply(string address)
+    {
+        var at = address.IndexOf('@');
+        var local = at < 0 ? address : address[..at];
+        foreach (var prefix in NoReplyPrefixes)
+        {
+            if (local.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return Array.IndexOf(BounceLocalParts, local) >= 0;
+    }
+
+    // ---- ids and text helpers ----
+
+    private static string? CleanId(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return null;
+        }
+
+        var value = id.Trim().Trim('<', '>').Trim();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (value.Any(char.IsWhiteSpace))
+        {
+            value = string.Concat(value.Where(c => !char.IsWhiteSpace(c)));
+        }
+
+        return value.Length > 995 ? value[..995] : value;
+    }
+
+    /// <summary>
+    /// A stable id for a message without Message-ID: a hash of its header fields (except per-mailbox trace
+    /// headers such as Received and Delivered-To, so two mailboxes' copies agree) and its body bytes.
+    /// </summary>
+    private static string SyntheticId(MimeMessage message, ReadOnlySpan<byte> bytes, int bodyOffset)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var header in message.Headers)
+        {
+            if (TraceHeaders.Contains(header.Field))
+            {
+                continue;
+            }
+
+            hash.AppendData(Encoding.ASCII.GetBytes(header.Field.ToLowerInvariant()));
+            hash.AppendData(":"u8);
+            hash.AppendData(header.RawValue);
+        }
+
+        hash.AppendData("\n\n"u8);
+        if (bodyOffset < bytes.Length)
+        {
+            hash.AppendData(bytes[bodyOffset..]);
+        }
+
+        return FormatSyntheticId(hash.GetHashAndReset());
+    }
+
+    private static string SyntheticId(ReadOnlySpan<byte> bytes) => FormatSyntheticId(SHA256.HashData(bytes));
+
+    private static string FormatSyntheticId(byte[] digest) =>
+        Convert.ToHexStringLower(digest.AsSpan(0, 20)) + "@" + SyntheticIdDomain;
+
+    internal static string Truncate(string text, int maxChars, string what, Warnings warnings)
+    {
+        if (text.Length <= maxChars)
+        {
+            return text;
+        }
+
+        warnings.Add($"{what} truncated at {maxChars} chars");
+        var cut = maxChars;
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
+        {
+            cut--;
+        }
+
+        return text[..cut];
+    }
+
+    private static string Snippet(string text)
+    {
+        var sb = new StringBuilder(MaxSnippetChars + 8);
+        var pendingSpace = false;
+        foreach (var ch in text)
+        {
+            if (char.IsWhiteSpace(ch) || ch is HtmlToText.QuoteMarker or HtmlToText.SignatureMarker)
+            {
+                pendingSpace = sb.Length > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                sb.Append(' ');
+                pendingSpace = false;
+            }
+
+            sb.Append(ch);
+            if (sb.Length > MaxSnippetChars)
+            {
+                var cut = sb.ToString(0, MaxSnippetChars);
+                var space = cut.LastIndexOf(' ');
+                if (space > MaxSnippetChars * 3 / 4)
+                {
+                    cut = cut[..space];
+                }
+
+                return cut.TrimEnd() + "…";
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
+
+    /// <summary>What the body walk learned besides text and attachments.</summary>
+    internal sealed class BodyFacts
+    {
+        public bool HasCalendar { get; set; }
+        public bool IsReport { get; set; }
+    }
+
+    /// <summary>A de-duplicated, capped warning list.</summary>
+    internal sealed class Warnings
+    {
+        private readonly List<string> _items = [];
+
+        public void Add(string warning)
+        {
+            if (_items.Count < MaxWarnings && !_items.Contains(warning))
+            {
+                _items.Add(warning);
+            }
+        }
+
+        public List<string> ToList() => [.. _items];
+    }
+
+    /// <summary>Walks the MIME tree once: picks the text and HTML bodies, lists attachments, notes calendar parts.</summary>
+    private sealed class BodyCollector(MimeParseOptions options, Warnings warnings)
+    {
+        private StringBuilder? _text;
+        private StringBuilder? _html;
+        private int _skippedAttachments;
+
+        public List<ParsedAttachment> Attachments { get; } = [];
+        public BodyFacts Facts { get; } = new();
+
+        public string? Text { get; private set; }
+        public string? Html { get; private set; }
+
+        /// <summary>Walks the tree from <paramref name="root"/> and fills <see cref="Text"/>, <see cref="Html"/> and the rest.</summary>
+        public void Run(MimeEntity? root)
+        {
+            Walk(root, 1);
+            if (_skippedAttachments > 0)
+            {
+                warnings.Add($"{_skippedAttachments} attachments beyond {options.MaxAttachments} not listed");
+            }
+
+            Text = _text is null ? null : Truncate(_text.ToString(), options.MaxBodyChars, "text body", warnings);
+            Html = _html is null ? null : Truncate(_html.ToString(), options.MaxBodyChars, "html body", warnings);
+        }
+
+        private void Walk(MimeEntity? entity, int depth)
+        {
+            if (entity is null)
+            {
+                return;
+            }
+
+            if (depth > options.MaxNestingDepth)
+            {
+                warnings.Add($"nesting capped at {options.MaxNestingDepth}");
+                return;
+            }
+
+            try
+            {
+                switch (entity)
+                {
+                    case Multipart multipart:
+                        if (multipart.ContentType.IsMimeType("multipart", "report"))
+                        {
+                            Facts.IsReport = true;
+                        }
+
+                        if (multipart.Count == 0)
+                        {
+                            warnings.Add($"{multipart.ContentType.MimeType} without parts (missing or wrong boundary?)");
+                            RecoverUnsplitContent(multipart);
+                        }
+
+                        foreach (var child in multipart)
+                        {
+                            Walk(child, depth + 1);
+                        }
+
+                        break;
+                    case MessagePart messagePart:
+                        AddMessageAttachment(messagePart);
+                        break;
+                    case MimePart part:
+                        VisitPart(part);
+                        break;
+                    default:
+                        // message/partial and other exotic entities: list as opaque attachments.
+                        AddAttachment(entity.ContentType.MimeType, FileNameFor(entity, null), null, entity.ContentId, false);
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                warnings.Add($"{entity.ContentType.MimeType} part skipped ({ex.GetType().Name})");
+            }
+        }
+
+        private void VisitPart(MimePart part)
+        {
+            var contentType = part.ContentType;
+            if (contentType.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
+            {
+                // MimeKit stops recursing at MaxMimeDepth and hands over the rest as an opaque leaf.
+                warnings.Add($"nesting capped at {options.MaxNestingDepth}");
+                return;
+            }
+
+            var isCalendar = contentType.IsMimeType("text", "calendar") || contentType.IsMimeType("application", "ics");
+            if (isCalendar)
+            {
+                Facts.HasCalendar = true;
+            }
+
+            var fileName = part.FileName;
+            var isBodyCandidate = part is TextPart && !part.IsAttachment && string.IsNullOrEmpty(fileName);
+            if (isBodyCandidate && contentType.IsMimeType("text", "plain"))
+            {
+                AppendBody(ref _text, part, "text body");
+                return;
+            }
+
+            if (isBodyCandidate && contentType.IsMimeType("text", "html"))
+            {
+                AppendBody(ref _html, part, "html body");
+                return;
+            }
+
+            if (isCalendar && isBodyCandidate)
+            {
+                // The inline calendar alternative of an invitation: flagged, not an attachment.
+                return;
+            }
+
+            if (isBodyCandidate && contentType.IsMimeType("text", "enriched"))
+            {
+                return;
+            }
+
+            var isInline = !part.IsAttachment
+                && (part.ContentId is not null || string.Equals(part.ContentDisposition?.Disposition, ContentDisposition.Inline, StringComparison.OrdinalIgnoreCase));
+            AddAttachment(contentType.MimeType, FileNameFor(part, fileName), part, part.ContentId, isInline);
+        }
+
+        private void AppendBody(ref StringBuilder? target, MimePart part, string what)
+        {
+            if (target is not null && target.Length >= options.MaxBodyChars)
+            {
+                // Thousands of inline text parts must not cost a decode each once the body is full.
+                warnings.Add($"{what}: further inline parts skipped after {options.MaxBodyChars} chars");
+                return;
+            }
+
+            var maxBytes = (long)options.MaxBodyChars * 4;
+            var sink = new CappedBufferStream(maxBytes);
+            part.Content?.DecodeTo(sink);
+            var kept = sink.Kept;
+            if (sink.Truncated)
+            {
+                kept = TrimIncompleteUtf8(kept);
+                warnings.Add($"{what} truncated at {maxBytes} bytes (was {sink.TotalBytes})");
+            }
+
+            var text = CharsetRepair.Decode(kept, part.ContentType.Charset, out var warning);
+            if (warning is not null)
+            {
+                warnings.Add($"{what}: {warning}");
+            }
+
+            var isPlain = part.ContentType.IsMimeType("text", "plain");
+            if (isPlain)
+            {
+                text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').TrimEnd();
+            }
+
+            if (isPlain && string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase))
+            {
+                text = Unflow(text, string.Equals(part.ContentType.Parameters["delsp"], "yes", StringComparison.OrdinalIgnoreCase));
+            }
+
+            if (target is null)
+            {
+                target = new StringBuilder(text);
+            }
+            else if (target.Length < options.MaxBodyChars)
+            {
+                // A second inline part (Apple Mail splits the body around inline images): keep reading order.
+                target.Append('\n').Append(text);
+            }
+        }
+
+        /// <summary>
+        /// A multipart whose boundary never appears holds its whole content as preamble: keep it as plain text
+        /// so the message is not empty.
+        /// </summary>
+        private void RecoverUnsplitContent(Multipart multipart)
+        {
+            var preamble = multipart.Preamble;
+            if (string.IsNullOrWhiteSpace(preamble) || _text is not null)
+            {
+                return;
+            }
+
+            var text = Clip(preamble, options.MaxBodyChars).Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+            if (text.Length > 0)
+            {
+                _text = new StringBuilder(text);
+                warnings.Add("body recovered as plain text from an unsplit multipart");
+            }
+        }
+
+        private void AddMessageAttachment(MessagePart messagePart)
+        {
+            var name = messagePart.ContentDisposition?.FileName;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                var subject = messagePart.Message?.Subject;
+                name = (string.IsNullOrWhiteSpace(subject) ? "message" : subject) + ".eml";
+            }
+
+            if (Attachments.Count >= options.MaxAttachments)
+            {
+                _skippedAttachments++;
+                return;
+            }
+
+            var keep = options.IncludeAttachmentContent ? options.MaxAttachmentBytesKept : 0;
+            var sink = new CappedBufferStream(keep);
+            messagePart.Message?.WriteTo(sink);
+            var content = options.IncludeAttachmentContent && !sink.Truncated ? sink.ToArray() : null;
+            Attachments.Add(new ParsedAttachment(SafeFileName(name), messagePart.ContentType.MimeType.ToLowerInvariant(), sink.TotalBytes,
+                messagePart.ContentId, false, content));
+        }
+
+        private void AddAttachment(string mimeType, string fileName, MimePart? part, string? contentId, bool isInline)
+        {
+            if (Attachments.Count >= options.MaxAttachments)
+            {
+                _skippedAttachments++;
+                return;
+            }
+
+            var keep = options.IncludeAttachmentContent ? options.MaxAttachmentBytesKept : 0;
+            var sink = new CappedBufferStream(keep);
+            part?.Content?.DecodeTo(sink);
+            var content = options.IncludeAttachmentContent && !sink.Truncated ? sink.ToArray() : null;
+            Attachments.Add(new ParsedAttachment(fileName, mimeType.ToLowerInvariant(), sink.TotalBytes, contentId, isInline, content));
+        }
+
+        private static string FileNameFor(MimeEntity entity, string? fileName)
+        {
+            if (!string.IsNullOrWhiteSpace(fileName))
+            {
+                return SafeFileName(fileName);
+            }
+
+            var mimeType = entity.ContentType.MimeType;
+            if (entity.ContentType.IsMimeType("application", "ms-tnef"))
+            {
+                return "winmail.dat";
+            }
+
+            var extension = MimeTypes.TryGetExtension(mimeType, out var ext) ? ext : ".bin";
+            return "untitled" + extension;
+        }
+
+        private static string SafeFileName(string name)
+        {
+            var value = name.Trim();
+            var slash = value.LastIndexOfAny(['/', '\\']);
+            if (slash >= 0)
+            {
+                value = value[(slash + 1)..];
+            }
+
+            value = string.Concat(value.Where(c => !char.IsControl(c)));
+            if (value.Length == 0 || value is "." or "..")
+            {
+                value = "untitled.bin";
+            }
+
+            return value.Length > 255 ? value[..255] : value;
+        }
+
+        private static ReadOnlySpan<byte> TrimIncompleteUtf8(ReadOnlySpan<byte> bytes)
+        {
+            // Walk back over at most 3 continuation bytes to the lead byte; drop the sequence if it is incomplete.
+            var i = bytes.Length - 1;
+            var continuation = 0;
+            while (i >= 0 && continuation < 3 && (bytes[i] & 0xC0) == 0x80)
+            {
+                i--;
+                continuation++;
+            }
+
+            if (i < 0)
+            {
+                return bytes;
+            }
+
+            var lead = bytes[i];
+            var needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+            return needed > continuation ? bytes[..i] : bytes;
+        }
+
+        /// <summary>Undoes format=flowed (RFC 3676) soft line breaks.</summary>
+        private static string Unflow(string text, bool delSp)
+        {
+            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+            var sb = new StringBuilder(text.Length);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var line = lines[i];
+                if (line.StartsWith(' '))
+                {
+                    line = line[1..]; // space-stuffing
+                }
+
+                var soft = line.EndsWith(' ') && line != "-- " && i < lines.Length - 1;
+                if (soft && delSp)
+                {
+                    line = line[..^1];
+                }
+
+                sb.Append(line);
+                if (!soft)
+                {
+                    sb.Append('\n');
+                }
+            }
+
+            return sb.ToString().TrimEnd('\n');
+        }
+    }
+}

@@ -1,5 +1,7 @@
 using EmailSync.Core.Data;
 using EmailSync.Core.Gmail;
+using EmailSync.Core.Mime;
+using EmailSync.Core.Sync;
 using EmailSync.Core.Organizations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +17,8 @@ public static class CoreServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddData();
         builder.AddGmail();
+        builder.Services.AddMime();
+        builder.AddSync();
         builder.AddOrganizations();
         return builder;
     }

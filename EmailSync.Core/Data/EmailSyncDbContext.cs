@@ -37,6 +37,7 @@ public abstract class EmailSyncDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<EmailSource> EmailSources => Set<EmailSource>();
     public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<MailboxSyncState> MailboxSyncStates => Set<MailboxSyncState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

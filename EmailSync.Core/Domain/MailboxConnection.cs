@@ -27,6 +27,17 @@ public sealed class MailboxConnection : IAuditable
     public string? LastErrorTraceId { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }
 
+    /// <summary>Set by push notifications and "Sync now": the scheduler runs this mailbox next.</summary>
+    public DateTimeOffset? SyncRequestedAt { get; set; }
+
+    /// <summary>After a failure the mailbox waits until then (exponential, capped).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    public int ConsecutiveFailures { get; set; }
+
+    /// <summary>Gmail push (users.watch) expiry; renewed daily while push is configured.</summary>
+    public DateTimeOffset? WatchExpiresAt { get; set; }
+    public DateTimeOffset? WatchRenewedAt { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 

@@ -80,6 +80,9 @@ public sealed class GmailMailboxClient(GmailApiService service, string account, 
 {
     private const string RawFields = "id,threadId,labelIds,internalDate,raw";
 
+    /// <summary>The error of an item that kept failing with retryable errors.</summary>
+    public const string StillFailing = "still failing after retries";
+
     public string Account => account;
 
     public GmailApiService Service => service;
@@ -174,7 +177,7 @@ public sealed class GmailMailboxClient(GmailApiService service, string account, 
 
         foreach (var id in pending)
         {
-            results[id] = new RawMessage(id, "", [], null, null, "still failing after retries");
+            results[id] = new RawMessage(id, "", [], null, null, StillFailing);
         }
 
         return ids.Distinct().Select(id => results[id]).ToList();

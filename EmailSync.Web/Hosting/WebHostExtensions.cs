@@ -72,6 +72,7 @@ public static class WebHostExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddSingleton<FirstRunState>();
         services.AddHostedService<DemoSeeder>();
+        services.AddHostedService<EmbeddedGoogle>();
 
         if (builder.Configuration.GetValue($"{GoogleOptions.SectionName}:{nameof(GoogleOptions.UseEmbeddedEmulator)}", true))
         {
@@ -104,6 +105,7 @@ public static class WebHostExtensions
 
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapGmailConnectEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

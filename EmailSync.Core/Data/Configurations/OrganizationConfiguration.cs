@@ -63,3 +63,15 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId);
     }
 }
+
+internal sealed class MailboxSyncStateConfiguration : IEntityTypeConfiguration<MailboxSyncState>
+{
+    public void Configure(EntityTypeBuilder<MailboxSyncState> builder)
+    {
+        builder.HasIndex(s => new { s.MailboxConnectionId, s.OrganizationId }).IsUnique();
+        builder.Property(s => s.ScopeFingerprint).HasMaxLength(64);
+        builder.Property(s => s.PageToken).HasMaxLength(2000);
+        builder.HasOne<MailboxConnection>().WithMany().HasForeignKey(s => s.MailboxConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId);
+    }
+}

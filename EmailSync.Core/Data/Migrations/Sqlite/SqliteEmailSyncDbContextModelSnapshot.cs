@@ -565,6 +565,9 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -611,10 +614,16 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     b.Property<int>("ListedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SyncRequestedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TotalEstimate")
                         .HasColumnType("INTEGER");
@@ -626,12 +635,85 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("WatchExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WatchRenewedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("UserId")
                         .IsUnique();
 
                     b.ToTable("MailboxConnections");
+                });
+
+            modelBuilder.Entity("EmailSync.Core.Domain.MailboxSyncState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BackfillCompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Fetched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Imported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LastReconcileMissing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastReconciledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MailboxConnectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PageToken")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("QueryIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScopeFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalEstimate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("MailboxConnectionId", "OrganizationId")
+                        .IsUnique();
+
+                    b.ToTable("MailboxSyncStates");
                 });
 
             modelBuilder.Entity("EmailSync.Core.Domain.Membership", b =>
@@ -960,6 +1042,21 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     b.HasOne("EmailSync.Core.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EmailSync.Core.Domain.MailboxSyncState", b =>
+                {
+                    b.HasOne("EmailSync.Core.Domain.MailboxConnection", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("EmailSync.Core.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

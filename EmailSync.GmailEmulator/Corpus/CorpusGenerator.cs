@@ -261,7 +261,12 @@ public static class CorpusGenerator
                 lines.Add(Fill(World.Pick(rng, Vocabulary.Critical[lang]), product, company.Name, World.Pick(rng, Vocabulary.Competitors)));
             }
 
-            lines.Add(Fill(World.Pick(rng, Vocabulary.ToneLines[lang]["neutral"]), product, company.Name, ""));
+            var neutral = Fill(World.Pick(rng, Vocabulary.ToneLines[lang]["neutral"]), product, company.Name, "");
+            if (!lines.Contains(neutral))
+            {
+                lines.Add(neutral);
+            }
+
             var body = new StringBuilder(string.Join("\n\n", lines));
             body.Append("\n\n").Append(Vocabulary.Closing[lang]).Append('\n').Append(from.Name);
             if (fromOwner)

@@ -155,8 +155,13 @@ public sealed class ControlApi(EmulatorState state, TokenService tokens, QuotaGo
     private byte[] Compose(Mailbox box, DeliverRequest r)
     {
         var msg = new MimeMessage();
-        msg.Headers.Add("Delivered-To", box.Address);
-        msg.From.Add(MailboxAddress.Parse(r.From ?? "someone@example.com"));
+        var from = MailboxAddress.Parse(r.From ?? "someone@example.com");
+        if (!box.Owns(from.Address))
+        {
+            msg.Headers.Add("Delivered-To", box.Address);
+        }
+
+        msg.From.Add(from);
         foreach (var t in r.To is { Count: > 0 } to ? to : [box.Address])
         {
             msg.To.Add(MailboxAddress.Parse(t));

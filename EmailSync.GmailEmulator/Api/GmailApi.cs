@@ -71,6 +71,12 @@ public sealed class GmailApi(
             return authError!;
         }
 
+        using var lease = quota.TryAcquire(caller.Mailbox.Address, caller.Project, route.Name, out var rejection);
+        if (lease is null)
+        {
+            return GoogleErrors.Error(rejection!.Status, rejection.Message, rejection.Reason, domain: rejection.Domain, retryAfterSeconds: rejection.RetryAfterSeconds);
+        }
+
         var fault = faults.Take(route.Name, caller.Mailbox.Address);
         if (fault is not null)
         {
@@ -90,12 +96,6 @@ public sealed class GmailApi(
                 return GoogleErrors.Error(status, fault.Message ?? DefaultFaultMessage(status), fault.Reason ?? (status == 403 ? "rateLimitExceeded" : GoogleErrors.DefaultReason(status)),
                     domain: status is 403 or 429 ? "usageLimits" : "global", retryAfterSeconds: retry);
             }
-        }
-
-        using var lease = quota.TryAcquire(caller.Mailbox.Address, caller.Project, route.Name, out var rejection);
-        if (lease is null)
-        {
-            return GoogleErrors.Error(rejection!.Status, rejection.Message, rejection.Reason, domain: rejection.Domain, retryAfterSeconds: rejection.RetryAfterSeconds);
         }
 
         ApiResponse response;

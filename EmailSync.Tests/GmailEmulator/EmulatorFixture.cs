@@ -39,6 +39,10 @@ public class EmulatorFixture : IAsyncLifetime
         o.QuotaTier = QuotaTier.Off;
     }
 
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The emulator root with a trailing slash, e.g. http://127.0.0.1:41234/google/.</summary>
     public Uri Root { get; private set; } = null!;
 
@@ -53,6 +57,7 @@ public class EmulatorFixture : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        ConfigureServices(builder.Services);
         builder.Services.AddGmailEmulator(Configure);
         app = builder.Build();
         app.UseGmailEmulator(Prefix);

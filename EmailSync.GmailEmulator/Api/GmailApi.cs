@@ -951,9 +951,8 @@ public sealed class GmailApi(
 
     private static (byte[] Raw, string? ThreadId) ParseMultipartUpload(ApiRequest req)
     {
-        var type = ContentType.Parse(req.ContentType ?? "multipart/related");
         using var ms = new MemoryStream();
-        ms.Write(Encoding.ASCII.GetBytes($"Content-Type: {type}\r\n\r\n"));
+        ms.Write(Encoding.ASCII.GetBytes($"Content-Type: {req.ContentType ?? "multipart/related"}\r\n\r\n"));
         ms.Write(req.Body);
         ms.Position = 0;
         var entity = MimeEntity.Load(ms);

@@ -1,0 +1,156 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Google.Apis.Auth.OAuth2;
+using Google.Apis.Discovery;
+using Google.Apis.Requests;
+using Google.Apis.Services;
+using Google.Apis.Util;
+using Newtonsoft.Json;
+
+namespace EmailSync.Tests.GmailEmulator;
+
+/// <summary>The official .NET client's BatchRequest against /batch, plus hand-written batches in other dialects.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class BatchTests(EmulatorFixture fx)
+{
+    private sealed class MiniGmailService(BaseClientService.Initializer init, string root) : BaseClientService(init)
+    {
+        public override string Name => "gmail";
+        public override string BaseUri => root;
+        public override string BasePath => "";
+        public override IList<string> Features => [];
+        public override string BatchUri => root + "batch";
+        public override string BatchPath => "batch";
+    }
+
+    public sealed class GmailMessage : Google.Apis.Requests.IDirectResponseSchema
+    {
+        [JsonProperty("id")] public string? Id { get; set; }
+        [JsonProperty("threadId")] public string? ThreadId { get; set; }
+        [JsonProperty("labelIds")] public IList<string>? LabelIds { get; set; }
+        [JsonProperty("internalDate")] public long? InternalDate { get; set; }
+        [JsonProperty("raw")] public string? Raw { get; set; }
+        public string? ETag { get; set; }
+    }
+
+    private sealed class GetMessageRequest : ClientServiceRequest<GmailMessage>
+    {
+        public GetMessageRequest(IClientService service, string id, string format) : base(service)
+        {
+            Id = id;
+            Format = format;
+            InitParameters();
+        }
+
+        [RequestParameter("userId", RequestParameterType.Path)] public string UserId { get; } = "me";
+        [RequestParameter("id", RequestParameterType.Path)] public string Id { get; }
+        [RequestParameter("format", RequestParameterType.Query)] public string Format { get; }
+        public override string MethodName => "get";
+        public override string HttpMethod => "GET";
+        public override string RestPath => "gmail/v1/users/{userId}/messages/{id}";
+
+        protected override void InitParameters()
+        {
+            base.InitParameters();
+            RequestParameters.Add("userId", new Parameter { Name = "userId", IsRequired = true, ParameterType = "path" });
+            RequestParameters.Add("id", new Parameter { Name = "id", IsRequired = true, ParameterType = "path" });
+            RequestParameters.Add("format", new Parameter { Name = "format", IsRequired = false, ParameterType = "query" });
+        }
+    }
+
+    [Fact]
+    public async Task GoogleApisBatchRequest_GetsResultsByPosition_WithPerItemErrors()
+    {
+        var token = await fx.TokenAsync(EmulatorFixture.Alex);
+        using var service = new MiniGmailService(new BaseClientService.Initializer
+        {
+            HttpClientInitializer = GoogleCredential.FromAccessToken(token),
+            ApplicationName = "EmailSync.Tests",
+        }, fx.Root.ToString());
+        var truth = (await fx.Control.GetMessagesAsync(EmulatorFixture.Alex)).Take(40).ToArray();
+        var ids = truth.Select(t => t.Id).ToList();
+        ids.Insert(7, "ffffffffffffffff");
+
+        var results = new (GmailMessage? Message, RequestError? Error)[ids.Count];
+        var batch = new BatchRequest(service);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var index = i;
+            batch.Queue<GmailMessage>(new GetMessageRequest(service, ids[i], i % 2 == 0 ? "raw" : "minimal"), (content, error, _, _) => results[index] = (content, error));
+        }
+
+        await batch.ExecuteAsync();
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (i == 7)
+            {
+                Assert.Null(results[i].Message);
+                Assert.Equal(404, results[i].Error!.Code);
+                Assert.Equal("notFound", results[i].Error!.Errors[0].Reason);
+                continue;
+            }
+
+            Assert.Null(results[i].Error);
+            Assert.Equal(ids[i], results[i].Message!.Id);
+            Assert.Equal(truth.Single(t => t.Id == ids[i]).InternalDate, results[i].Message!.InternalDate);
+            Assert.Equal(i % 2 == 0, results[i].Message!.Raw is not null);
+        }
+    }
+
+    private async Task<(int Status, string ContentType, string Body)> PostBatchAsync(string path, string boundaryHeader, string body, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/mixed; boundary=" + boundaryHeader);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await fx.Http.SendAsync(request);
+        return ((int)response.StatusCode, response.Content.Headers.ContentType!.ToString(), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task BatchGmailV1_AcceptsRelativeUrisLfLinesAndContentIds()
+    {
+        var token = await fx.TokenAsync(EmulatorFixture.Bianca);
+        var ids = (await fx.Control.GetMessagesAsync(EmulatorFixture.Bianca)).Take(2).Select(m => m.Id).ToArray();
+        var body = new StringBuilder();
+        foreach (var (id, n) in ids.Select((id, n) => (id, n)))
+        {
+            body.Append("--b0undary\nContent-Type: application/http\nContent-ID: <item").Append(n).Append(">\n\n");
+            body.Append("GET /gmail/v1/users/me/messages/").Append(id).Append("?format=minimal&fields=id\n\n");
+        }
+
+        body.Append("--b0undary\nContent-Type: application/http\n\nGET /gmail/v1/users/me/profile HTTP/1.1\nAuthorization: Bearer nope\n\n");
+        body.Append("--b0undary--\n");
+        var (status, contentType, text) = await PostBatchAsync("batch/gmail/v1", "\"b0undary\"", body.ToString(), token);
+        Assert.Equal(200, status);
+        var boundary = contentType[(contentType.IndexOf("boundary=", StringComparison.Ordinal) + 9)..];
+        Assert.DoesNotContain("\"", boundary, StringComparison.Ordinal);
+        var parts = text.Split("--" + boundary).Skip(1).Where(p => !p.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, parts.Length);
+        Assert.Contains("Content-ID: <response-item0>", parts[0], StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 200 OK", parts[0], StringComparison.Ordinal);
+        Assert.Contains($"{{\"id\":\"{ids[0]}\"}}", parts[0], StringComparison.Ordinal);
+        Assert.Contains($"{{\"id\":\"{ids[1]}\"}}", parts[1], StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 401", parts[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_MoreThan100Calls_Is400()
+    {
+        var token = await fx.TokenAsync(EmulatorFixture.Alex);
+        var body = new StringBuilder();
+        for (var i = 0; i < 101; i++)
+        {
+            body.Append("--x\r\nContent-Type: application/http\r\n\r\nGET /gmail/v1/users/me/profile\r\n\r\n");
+        }
+
+        body.Append("--x--\r\n");
+        var (status, _, text) = await PostBatchAsync("batch", "x", body.ToString(), token);
+        Assert.Equal(400, status);
+        Assert.Contains("at most 100", text, StringComparison.Ordinal);
+    }
+}

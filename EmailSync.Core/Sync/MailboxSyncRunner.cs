@@ -71,6 +71,7 @@ public sealed partial class MailboxSyncRunner(
                 connection.HistoryId = profile.HistoryId;
             }
 
+            await RenewWatchIfDueAsync(gmail, connection, ct);
             var backfillLeft = false;
             foreach (var target in targets)
             {
@@ -141,6 +142,24 @@ public sealed partial class MailboxSyncRunner(
         {
             await notifier.PublishAsync(new SyncEvent(connectionId, connection.UserId, organizations, newMessages));
         }
+    }
+
+    /// <summary>With push configured, keeps the Gmail watch alive: renewed daily (Google asks for at least weekly).</summary>
+    private async Task RenewWatchIfDueAsync(GmailMailboxClient gmail, MailboxConnection connection, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.PushTopic)
+            || (connection.WatchRenewedAt is { } renewed && clock.GetUtcNow() - renewed < TimeSpan.FromDays(1) && connection.WatchExpiresAt > clock.GetUtcNow()))
+        {
+            return;
+        }
+
+        var watch = await gmail.WatchAsync(options.Value.PushTopic, ct);
+        var expires = watch.Expiration is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : clock.GetUtcNow().AddDays(7);
+        await UpdateConnectionAsync(connection.Id, c =>
+        {
+            c.WatchRenewedAt = clock.GetUtcNow();
+            c.WatchExpiresAt = expires;
+        }, ct);
     }
 
     /// <summary>An organization this mailbox imports into, with its scope and its own addresses.</summary>

@@ -17,6 +17,18 @@ public sealed class DemoOptions
     public const string Domain = "northwind.example";
     public const string Password = "Demo-pass-2026";
 
+    /// <summary>The team's shared addresses, verified and syncing in the demo organization.</summary>
+    public static readonly string[] Aliases = ["collections@northwind.example", "success@northwind.example"];
+
+    /// <summary>Which demo mailbox receives which alias's mail in the emulator.</summary>
+    public static IEnumerable<string> AliasesOf(string email) => email switch
+    {
+        "admin@northwind.example" => Aliases,
+        "maria@northwind.example" => ["success@northwind.example"],
+        "tom@northwind.example" => ["collections@northwind.example"],
+        _ => [],
+    };
+
     public static readonly (string Email, string Name, OrganizationRole Role)[] Users =
     [
         ("admin@northwind.example", "Alex Admin", OrganizationRole.Admin),

@@ -53,6 +53,12 @@ internal sealed class DemoSeeder(
                 await using var edit = scope.ServiceProvider.GetRequiredService<IEmailSyncDbContextFactory>().CreateForOrganization(org.Id);
                 var stored = await edit.Organizations.FirstAsync(o => o.Id == org.Id, cancellationToken);
                 stored.InternalDomains = [DemoOptions.Domain];
+                stored.GmailImportEnabled = true;
+                foreach (var alias in DemoOptions.Aliases)
+                {
+                    edit.Aliases.Add(new Alias { OrganizationId = org.Id, Address = alias, IsVerified = true, SyncEnabled = true });
+                }
+
                 await edit.SaveChangesAsync(cancellationToken);
             }
             else

@@ -76,7 +76,20 @@ public static class WebHostExtensions
 
         if (builder.Configuration.GetValue($"{GoogleOptions.SectionName}:{nameof(GoogleOptions.UseEmbeddedEmulator)}", true))
         {
-            services.AddGmailEmulator();
+            // The demo's Google: the three demo users' mailboxes, the team aliases on them.
+            services.AddGmailEmulator(o =>
+            {
+                if (o.Mailboxes.Count == 0)
+                {
+                    o.OrganizationDomain = DemoOptions.Domain;
+                    o.Mailboxes = DemoOptions.Users.Select(u => new MailboxSeed
+                    {
+                        Address = u.Email,
+                        DisplayName = u.Name,
+                        Aliases = [.. DemoOptions.AliasesOf(u.Email)],
+                    }).ToList();
+                }
+            });
         }
 
         return builder;

@@ -94,7 +94,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             {
                 warnings.Add("no parsable message headers; content kept as plain text");
                 var text = Truncate(CharsetRepair.Decode(bytes.Span, null, out _), options.MaxBodyChars, "text body", warnings);
-                return Build(new MimeMessage(), bytes, bodyOffset, text, null, [], new BodyFacts(), options, warnings);
+                return Build(null, bytes, bodyOffset, text, null, [], new BodyFacts(), options, warnings);
             }
 
             var collector = new BodyCollector(options, warnings);
@@ -103,8 +103,9 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         }
     }
 
+    /// <summary>Assembles the result; <paramref name="message"/> is null when MimeKit found no headers at all.</summary>
     private static ParsedEmail Build(
-        MimeMessage message,
+        MimeMessage? message,
         ReadOnlyMemory<byte> bytes,
         int bodyOffset,
         string? text,
@@ -114,19 +115,19 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         MimeParseOptions options,
         Warnings warnings)
     {
-        var headers = message.Headers;
+        var headers = message?.Headers ?? [];
 
-        var messageId = CleanId(message.MessageId);
+        var messageId = CleanId(message?.MessageId);
         var synthesised = false;
         if (messageId is null)
         {
-            messageId = SyntheticId(message, bytes.Span, bodyOffset);
+            messageId = message is null ? SyntheticId(bytes.Span) : SyntheticId(message, bytes.Span, bodyOffset);
             synthesised = true;
             warnings.Add("missing Message-ID; synthesised from a hash of the message");
         }
 
         DateTimeOffset? date = null;
-        if (headers.Contains(HeaderId.Date))
+        if (message is not null && headers.Contains(HeaderId.Date))
         {
             if (message.Date != DateTimeOffset.MinValue)
             {
@@ -143,7 +144,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         }
 
         var references = new List<string>();
-        foreach (var reference in message.References)
+        foreach (var reference in message?.References ?? [])
         {
             if (references.Count >= MaxReferences)
             {
@@ -180,20 +181,20 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             ? stripped.QuotedText
             : stripped.QuotedText.Length == 0 ? stripped.Signature : stripped.Signature + "\n\n" + stripped.QuotedText;
 
-        var from = Addresses(message.From, headers, HeaderId.From, warnings);
+        var from = Addresses(message?.From, headers, HeaderId.From, warnings);
         return new ParsedEmail
         {
             MessageId = messageId,
             MessageIdSynthesised = synthesised,
-            InReplyTo = CleanId(message.InReplyTo),
+            InReplyTo = CleanId(message?.InReplyTo),
             References = references,
-            Subject = Clip(message.Subject ?? "", MaxSubjectChars),
+            Subject = Clip(message?.Subject ?? "", MaxSubjectChars),
             Date = date,
             From = from,
-            To = Addresses(message.To, headers, HeaderId.To, warnings),
-            Cc = Addresses(message.Cc, headers, HeaderId.Cc, warnings),
-            Bcc = Addresses(message.Bcc, headers, HeaderId.Bcc, warnings),
-            ReplyTo = Addresses(message.ReplyTo, headers, HeaderId.ReplyTo, warnings),
+            To = Addresses(message?.To, headers, HeaderId.To, warnings),
+            Cc = Addresses(message?.Cc, headers, HeaderId.Cc, warnings),
+            Bcc = Addresses(message?.Bcc, headers, HeaderId.Bcc, warnings),
+            ReplyTo = Addresses(message?.ReplyTo, headers, HeaderId.ReplyTo, warnings),
             TextBody = textBody,
             HtmlBody = html,
             NewText = stripped.NewText,
@@ -201,7 +202,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             Snippet = Snippet(stripped.NewText.Length > 0 ? stripped.NewText : textBody),
             Attachments = attachments,
             IsBulk = IsBulk(headers),
-            IsAutomated = facts.IsReport || IsAutomated(message, from),
+            IsAutomated = facts.IsReport || (message is not null && IsAutomated(message, from)),
             IsCalendarInvite = facts.HasCalendar,
             Warnings = warnings.ToList(),
         };
@@ -285,8 +286,13 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
 
     // ---- addresses ----
 
-    private static List<EmailAddress> Addresses(InternetAddressList list, HeaderList headers, HeaderId id, Warnings warnings)
+    private static List<EmailAddress> Addresses(InternetAddressList? list, HeaderList headers, HeaderId id, Warnings warnings)
     {
+        if (list is null)
+        {
+            return [];
+        }
+
         var result = new List<EmailAddress>(list.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var mailbox in list.Mailboxes)

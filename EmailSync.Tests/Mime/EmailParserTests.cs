@@ -549,8 +549,12 @@ public sealed class EmailParserTests
     public void Parse_Garbage_NeverThrows(string input)
     {
         var email = _parser.Parse(TestMessage.Raw(input));
+        var again = _parser.Parse(TestMessage.Raw(input));
 
         Assert.False(string.IsNullOrEmpty(email.MessageId));
+        Assert.Equal(email.MessageId, again.MessageId);
+        Assert.True(email.MessageIdSynthesised);
+        Assert.Null(email.Date);
     }
 
     [Fact]

@@ -125,22 +125,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             warnings.Add("missing Message-ID; synthesised from a hash of the message");
         }
 
-        DateTimeOffset? date = null;
-        if (message is not null && headers.Contains(HeaderId.Date))
-        {
-            if (message.Date != DateTimeOffset.MinValue)
-            {
-                date = message.Date;
-            }
-            else
-            {
-                warnings.Add("unparsable Date header");
-            }
-        }
-        else
-        {
-            warnings.Add("missing Date header");
-        }
+        var date = ReadDate(message, headers, warnings);
 
         var references = new List<string>();
         foreach (var reference in message?.References ?? [])
@@ -205,6 +190,37 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             IsCalendarInvite = facts.HasCalendar,
             Warnings = warnings.ToList(),
         };
+    }
+
+    /// <summary>
+    /// The Date header; when it is missing or unparsable, the time the first (newest) Received header records,
+    /// which is when the message reached the mailbox; else null.
+    /// </summary>
+    private static DateTimeOffset? ReadDate(MimeMessage? message, HeaderList headers, ParseWarnings warnings)
+    {
+        if (message is not null && headers.Contains(HeaderId.Date))
+        {
+            if (message.Date != DateTimeOffset.MinValue)
+            {
+                return message.Date;
+            }
+
+            warnings.Add("unparsable Date header");
+        }
+        else
+        {
+            warnings.Add("missing Date header");
+        }
+
+        var received = headers[HeaderId.Received];
+        var semicolon = received?.LastIndexOf(';') ?? -1;
+        if (received is not null && semicolon >= 0 && MimeKit.Utils.DateUtils.TryParse(received[(semicolon + 1)..].Trim(), out var when))
+        {
+            warnings.Add("date taken from the Received header");
+            return when;
+        }
+
+        return null;
     }
 
     // ---- header block ----

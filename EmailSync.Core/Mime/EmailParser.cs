@@ -13,7 +13,6 @@ namespace EmailSync.Core.Mime;
 /// </summary>
 public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailParser
 {
-    private const int MaxWarnings = 50;
     private const int MaxReferences = 100;
     private const int MaxSubjectChars = 2000;
     private const int MaxSnippetChars = 200;
@@ -50,7 +49,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
     public ParsedEmail Parse(ReadOnlyMemory<byte> raw, MimeParseOptions? options = null)
     {
         options ??= defaults.Value;
-        var warnings = new Warnings();
+        var warnings = new ParseWarnings();
         try
         {
             return ParseCore(raw, options, warnings);
@@ -68,7 +67,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         }
     }
 
-    private static ParsedEmail ParseCore(ReadOnlyMemory<byte> raw, MimeParseOptions options, Warnings warnings)
+    private static ParsedEmail ParseCore(ReadOnlyMemory<byte> raw, MimeParseOptions options, ParseWarnings warnings)
     {
         var bytes = CapHeaderBlock(raw, options.MaxHeaderBytes, warnings, out var bodyOffset);
         if (!MemoryMarshal.TryGetArray(bytes, out var segment))
@@ -94,17 +93,18 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             {
                 warnings.Add("no parsable message headers; content kept as plain text");
                 var text = Truncate(CharsetRepair.Decode(bytes.Span, null, out _), options.MaxBodyChars, "text body", warnings);
-                return Build(new MimeMessage(), bytes, bodyOffset, text, null, [], new BodyFacts(), options, warnings);
+                return Build(null, bytes, bodyOffset, text, null, [], new BodyFacts(), options, warnings);
             }
 
-            var collector = new BodyCollector(options, warnings);
+            var collector = new MimeBodyCollector(options, warnings);
             collector.Run(message.Body);
             return Build(message, bytes, bodyOffset, collector.Text, collector.Html, collector.Attachments, collector.Facts, options, warnings);
         }
     }
 
+    /// <summary>Assembles the result; <paramref name="message"/> is null when MimeKit found no headers at all.</summary>
     private static ParsedEmail Build(
-        MimeMessage message,
+        MimeMessage? message,
         ReadOnlyMemory<byte> bytes,
         int bodyOffset,
         string? text,
@@ -112,38 +112,23 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         List<ParsedAttachment> attachments,
         BodyFacts facts,
         MimeParseOptions options,
-        Warnings warnings)
+        ParseWarnings warnings)
     {
-        var headers = message.Headers;
+        var headers = message?.Headers ?? [];
 
-        var messageId = CleanId(message.MessageId);
+        var messageId = CleanId(message?.MessageId);
         var synthesised = false;
         if (messageId is null)
         {
-            messageId = SyntheticId(message, bytes.Span, bodyOffset);
+            messageId = message is null ? SyntheticId(bytes.Span) : SyntheticId(message, bytes.Span, bodyOffset);
             synthesised = true;
             warnings.Add("missing Message-ID; synthesised from a hash of the message");
         }
 
-        DateTimeOffset? date = null;
-        if (headers.Contains(HeaderId.Date))
-        {
-            if (message.Date != DateTimeOffset.MinValue)
-            {
-                date = message.Date;
-            }
-            else
-            {
-                warnings.Add("unparsable Date header");
-            }
-        }
-        else
-        {
-            warnings.Add("missing Date header");
-        }
+        var date = ReadDate(message, headers, warnings);
 
         var references = new List<string>();
-        foreach (var reference in message.References)
+        foreach (var reference in message?.References ?? [])
         {
             if (references.Count >= MaxReferences)
             {
@@ -180,20 +165,20 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             ? stripped.QuotedText
             : stripped.QuotedText.Length == 0 ? stripped.Signature : stripped.Signature + "\n\n" + stripped.QuotedText;
 
-        var from = Addresses(message.From, headers, HeaderId.From, warnings);
+        var from = Addresses(message?.From, headers, HeaderId.From, warnings);
         return new ParsedEmail
         {
             MessageId = messageId,
             MessageIdSynthesised = synthesised,
-            InReplyTo = CleanId(message.InReplyTo),
+            InReplyTo = CleanId(message?.InReplyTo),
             References = references,
-            Subject = Clip(message.Subject ?? "", MaxSubjectChars),
+            Subject = Clip(message?.Subject ?? "", MaxSubjectChars),
             Date = date,
             From = from,
-            To = Addresses(message.To, headers, HeaderId.To, warnings),
-            Cc = Addresses(message.Cc, headers, HeaderId.Cc, warnings),
-            Bcc = Addresses(message.Bcc, headers, HeaderId.Bcc, warnings),
-            ReplyTo = Addresses(message.ReplyTo, headers, HeaderId.ReplyTo, warnings),
+            To = Addresses(message?.To, headers, HeaderId.To, warnings),
+            Cc = Addresses(message?.Cc, headers, HeaderId.Cc, warnings),
+            Bcc = Addresses(message?.Bcc, headers, HeaderId.Bcc, warnings),
+            ReplyTo = Addresses(message?.ReplyTo, headers, HeaderId.ReplyTo, warnings),
             TextBody = textBody,
             HtmlBody = html,
             NewText = stripped.NewText,
@@ -201,10 +186,41 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
             Snippet = Snippet(stripped.NewText.Length > 0 ? stripped.NewText : textBody),
             Attachments = attachments,
             IsBulk = IsBulk(headers),
-            IsAutomated = facts.IsReport || IsAutomated(message, from),
+            IsAutomated = facts.IsReport || (message is not null && IsAutomated(message, from)),
             IsCalendarInvite = facts.HasCalendar,
             Warnings = warnings.ToList(),
         };
+    }
+
+    /// <summary>
+    /// The Date header; when it is missing or unparsable, the time the first (newest) Received header records,
+    /// which is when the message reached the mailbox; else null.
+    /// </summary>
+    private static DateTimeOffset? ReadDate(MimeMessage? message, HeaderList headers, ParseWarnings warnings)
+    {
+        if (message is not null && headers.Contains(HeaderId.Date))
+        {
+            if (message.Date != DateTimeOffset.MinValue)
+            {
+                return message.Date;
+            }
+
+            warnings.Add("unparsable Date header");
+        }
+        else
+        {
+            warnings.Add("missing Date header");
+        }
+
+        var received = headers[HeaderId.Received];
+        var semicolon = received?.LastIndexOf(';') ?? -1;
+        if (received is not null && semicolon >= 0 && MimeKit.Utils.DateUtils.TryParse(received[(semicolon + 1)..].Trim(), out var when))
+        {
+            warnings.Add("date taken from the Received header");
+            return when;
+        }
+
+        return null;
     }
 
     // ---- header block ----
@@ -213,7 +229,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
     /// Finds the end of the top-level header block and, when it is longer than <paramref name="maxHeaderBytes"/>,
     /// rebuilds the message with the header cut at a line boundary followed by the original body.
     /// </summary>
-    private static ReadOnlyMemory<byte> CapHeaderBlock(ReadOnlyMemory<byte> raw, int maxHeaderBytes, Warnings warnings, out int bodyOffset)
+    private static ReadOnlyMemory<byte> CapHeaderBlock(ReadOnlyMemory<byte> raw, int maxHeaderBytes, ParseWarnings warnings, out int bodyOffset)
     {
         var span = raw.Span;
         var headerEnd = FindHeaderEnd(span, out var bodyStart);
@@ -285,8 +301,13 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
 
     // ---- addresses ----
 
-    private static List<EmailAddress> Addresses(InternetAddressList list, HeaderList headers, HeaderId id, Warnings warnings)
+    private static List<EmailAddress> Addresses(InternetAddressList? list, HeaderList headers, HeaderId id, ParseWarnings warnings)
     {
+        if (list is null)
+        {
+            return [];
+        }
+
         var result = new List<EmailAddress>(list.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var mailbox in list.Mailboxes)
@@ -475,7 +496,7 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
     private static string FormatSyntheticId(byte[] digest) =>
         Convert.ToHexStringLower(digest.AsSpan(0, 20)) + "@" + SyntheticIdDomain;
 
-    internal static string Truncate(string text, int maxChars, string what, Warnings warnings)
+    internal static string Truncate(string text, int maxChars, string what, ParseWarnings warnings)
     {
         if (text.Length <= maxChars)
         {
@@ -527,344 +548,5 @@ public sealed class EmailParser(IOptions<MimeParseOptions> defaults) : IEmailPar
         return sb.ToString();
     }
 
-    private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
-
-    /// <summary>What the body walk learned besides text and attachments.</summary>
-    internal sealed class BodyFacts
-    {
-        public bool HasCalendar { get; set; }
-        public bool IsReport { get; set; }
-    }
-
-    /// <summary>A de-duplicated, capped warning list.</summary>
-    internal sealed class Warnings
-    {
-        private readonly List<string> _items = [];
-
-        public void Add(string warning)
-        {
-            if (_items.Count < MaxWarnings && !_items.Contains(warning))
-            {
-                _items.Add(warning);
-            }
-        }
-
-        public List<string> ToList() => [.. _items];
-    }
-
-    /// <summary>Walks the MIME tree once: picks the text and HTML bodies, lists attachments, notes calendar parts.</summary>
-    private sealed class BodyCollector(MimeParseOptions options, Warnings warnings)
-    {
-        private StringBuilder? _text;
-        private StringBuilder? _html;
-        private int _skippedAttachments;
-
-        public List<ParsedAttachment> Attachments { get; } = [];
-        public BodyFacts Facts { get; } = new();
-
-        public string? Text { get; private set; }
-        public string? Html { get; private set; }
-
-        /// <summary>Walks the tree from <paramref name="root"/> and fills <see cref="Text"/>, <see cref="Html"/> and the rest.</summary>
-        public void Run(MimeEntity? root)
-        {
-            Walk(root, 1);
-            if (_skippedAttachments > 0)
-            {
-                warnings.Add($"{_skippedAttachments} attachments beyond {options.MaxAttachments} not listed");
-            }
-
-            Text = _text is null ? null : Truncate(_text.ToString(), options.MaxBodyChars, "text body", warnings);
-            Html = _html is null ? null : Truncate(_html.ToString(), options.MaxBodyChars, "html body", warnings);
-        }
-
-        private void Walk(MimeEntity? entity, int depth)
-        {
-            if (entity is null)
-            {
-                return;
-            }
-
-            if (depth > options.MaxNestingDepth)
-            {
-                warnings.Add($"nesting capped at {options.MaxNestingDepth}");
-                return;
-            }
-
-            try
-            {
-                switch (entity)
-                {
-                    case Multipart multipart:
-                        if (multipart.ContentType.IsMimeType("multipart", "report"))
-                        {
-                            Facts.IsReport = true;
-                        }
-
-                        if (multipart.Count == 0)
-                        {
-                            warnings.Add($"{multipart.ContentType.MimeType} without parts (missing or wrong boundary?)");
-                            RecoverUnsplitContent(multipart);
-                        }
-
-                        foreach (var child in multipart)
-                        {
-                            Walk(child, depth + 1);
-                        }
-
-                        break;
-                    case MessagePart messagePart:
-                        AddMessageAttachment(messagePart);
-                        break;
-                    case MimePart part:
-                        VisitPart(part);
-                        break;
-                    default:
-                        // message/partial and other exotic entities: list as opaque attachments.
-                        AddAttachment(entity.ContentType.MimeType, FileNameFor(entity, null), null, entity.ContentId, false);
-                        break;
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                warnings.Add($"{entity.ContentType.MimeType} part skipped ({ex.GetType().Name})");
-            }
-        }
-
-        private void VisitPart(MimePart part)
-        {
-            var contentType = part.ContentType;
-            if (contentType.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
-            {
-                // MimeKit stops recursing at MaxMimeDepth and hands over the rest as an opaque leaf.
-                warnings.Add($"nesting capped at {options.MaxNestingDepth}");
-                return;
-            }
-
-            var isCalendar = contentType.IsMimeType("text", "calendar") || contentType.IsMimeType("application", "ics");
-            if (isCalendar)
-            {
-                Facts.HasCalendar = true;
-            }
-
-            var fileName = part.FileName;
-            var isBodyCandidate = part is TextPart && !part.IsAttachment && string.IsNullOrEmpty(fileName);
-            if (isBodyCandidate && contentType.IsMimeType("text", "plain"))
-            {
-                AppendBody(ref _text, part, "text body");
-                return;
-            }
-
-            if (isBodyCandidate && contentType.IsMimeType("text", "html"))
-            {
-                AppendBody(ref _html, part, "html body");
-                return;
-            }
-
-            if (isCalendar && isBodyCandidate)
-            {
-                // The inline calendar alternative of an invitation: flagged, not an attachment.
-                return;
-            }
-
-            if (isBodyCandidate && contentType.IsMimeType("text", "enriched"))
-            {
-                return;
-            }
-
-            var isInline = !part.IsAttachment
-                && (part.ContentId is not null || string.Equals(part.ContentDisposition?.Disposition, ContentDisposition.Inline, StringComparison.OrdinalIgnoreCase));
-            AddAttachment(contentType.MimeType, FileNameFor(part, fileName), part, part.ContentId, isInline);
-        }
-
-        private void AppendBody(ref StringBuilder? target, MimePart part, string what)
-        {
-            if (target is not null && target.Length >= options.MaxBodyChars)
-            {
-                // Thousands of inline text parts must not cost a decode each once the body is full.
-                warnings.Add($"{what}: further inline parts skipped after {options.MaxBodyChars} chars");
-                return;
-            }
-
-            var maxBytes = (long)options.MaxBodyChars * 4;
-            var sink = new CappedBufferStream(maxBytes);
-            part.Content?.DecodeTo(sink);
-            var kept = sink.Kept;
-            if (sink.Truncated)
-            {
-                kept = TrimIncompleteUtf8(kept);
-                warnings.Add($"{what} truncated at {maxBytes} bytes (was {sink.TotalBytes})");
-            }
-
-            var text = CharsetRepair.Decode(kept, part.ContentType.Charset, out var warning);
-            if (warning is not null)
-            {
-                warnings.Add($"{what}: {warning}");
-            }
-
-            var isPlain = part.ContentType.IsMimeType("text", "plain");
-            if (isPlain)
-            {
-                text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').TrimEnd();
-            }
-
-            if (isPlain && string.Equals(part.ContentType.Parameters["format"], "flowed", StringComparison.OrdinalIgnoreCase))
-            {
-                text = Unflow(text, string.Equals(part.ContentType.Parameters["delsp"], "yes", StringComparison.OrdinalIgnoreCase));
-            }
-
-            if (target is null)
-            {
-                target = new StringBuilder(text);
-            }
-            else if (target.Length < options.MaxBodyChars)
-            {
-                // A second inline part (Apple Mail splits the body around inline images): keep reading order.
-                target.Append('\n').Append(text);
-            }
-        }
-
-        /// <summary>
-        /// A multipart whose boundary never appears holds its whole content as preamble: keep it as plain text
-        /// so the message is not empty.
-        /// </summary>
-        private void RecoverUnsplitContent(Multipart multipart)
-        {
-            var preamble = multipart.Preamble;
-            if (string.IsNullOrWhiteSpace(preamble) || _text is not null)
-            {
-                return;
-            }
-
-            var text = Clip(preamble, options.MaxBodyChars).Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
-            if (text.Length > 0)
-            {
-                _text = new StringBuilder(text);
-                warnings.Add("body recovered as plain text from an unsplit multipart");
-            }
-        }
-
-        private void AddMessageAttachment(MessagePart messagePart)
-        {
-            var name = messagePart.ContentDisposition?.FileName;
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                var subject = messagePart.Message?.Subject;
-                name = (string.IsNullOrWhiteSpace(subject) ? "message" : subject) + ".eml";
-            }
-
-            if (Attachments.Count >= options.MaxAttachments)
-            {
-                _skippedAttachments++;
-                return;
-            }
-
-            var keep = options.IncludeAttachmentContent ? options.MaxAttachmentBytesKept : 0;
-            var sink = new CappedBufferStream(keep);
-            messagePart.Message?.WriteTo(sink);
-            var content = options.IncludeAttachmentContent && !sink.Truncated ? sink.ToArray() : null;
-            Attachments.Add(new ParsedAttachment(SafeFileName(name), messagePart.ContentType.MimeType.ToLowerInvariant(), sink.TotalBytes,
-                messagePart.ContentId, false, content));
-        }
-
-        private void AddAttachment(string mimeType, string fileName, MimePart? part, string? contentId, bool isInline)
-        {
-            if (Attachments.Count >= options.MaxAttachments)
-            {
-                _skippedAttachments++;
-                return;
-            }
-
-            var keep = options.IncludeAttachmentContent ? options.MaxAttachmentBytesKept : 0;
-            var sink = new CappedBufferStream(keep);
-            part?.Content?.DecodeTo(sink);
-            var content = options.IncludeAttachmentContent && !sink.Truncated ? sink.ToArray() : null;
-            Attachments.Add(new ParsedAttachment(fileName, mimeType.ToLowerInvariant(), sink.TotalBytes, contentId, isInline, content));
-        }
-
-        private static string FileNameFor(MimeEntity entity, string? fileName)
-        {
-            if (!string.IsNullOrWhiteSpace(fileName))
-            {
-                return SafeFileName(fileName);
-            }
-
-            var mimeType = entity.ContentType.MimeType;
-            if (entity.ContentType.IsMimeType("application", "ms-tnef"))
-            {
-                return "winmail.dat";
-            }
-
-            var extension = MimeTypes.TryGetExtension(mimeType, out var ext) ? ext : ".bin";
-            return "untitled" + extension;
-        }
-
-        private static string SafeFileName(string name)
-        {
-            var value = name.Trim();
-            var slash = value.LastIndexOfAny(['/', '\\']);
-            if (slash >= 0)
-            {
-                value = value[(slash + 1)..];
-            }
-
-            value = string.Concat(value.Where(c => !char.IsControl(c)));
-            if (value.Length == 0 || value is "." or "..")
-            {
-                value = "untitled.bin";
-            }
-
-            return value.Length > 255 ? value[..255] : value;
-        }
-
-        private static ReadOnlySpan<byte> TrimIncompleteUtf8(ReadOnlySpan<byte> bytes)
-        {
-            // Walk back over at most 3 continuation bytes to the lead byte; drop the sequence if it is incomplete.
-            var i = bytes.Length - 1;
-            var continuation = 0;
-            while (i >= 0 && continuation < 3 && (bytes[i] & 0xC0) == 0x80)
-            {
-                i--;
-                continuation++;
-            }
-
-            if (i < 0)
-            {
-                return bytes;
-            }
-
-            var lead = bytes[i];
-            var needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-            return needed > continuation ? bytes[..i] : bytes;
-        }
-
-        /// <summary>Undoes format=flowed (RFC 3676) soft line breaks.</summary>
-        private static string Unflow(string text, bool delSp)
-        {
-            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-            var sb = new StringBuilder(text.Length);
-            for (var i = 0; i < lines.Length; i++)
-            {
-                var line = lines[i];
-                if (line.StartsWith(' '))
-                {
-                    line = line[1..]; // space-stuffing
-                }
-
-                var soft = line.EndsWith(' ') && line != "-- " && i < lines.Length - 1;
-                if (soft && delSp)
-                {
-                    line = line[..^1];
-                }
-
-                sb.Append(line);
-                if (!soft)
-                {
-                    sb.Append('\n');
-                }
-            }
-
-            return sb.ToString().TrimEnd('\n');
-        }
-    }
+    internal static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -144,7 +144,8 @@ public static partial class QuoteStripper
                 return false;
             }
 
-            if (AttributionRegex().IsMatch(joined.ToString()))
+            // Cheap pre-check: every attribution ends with a colon.
+            if (joined[^1] == ':' && AttributionRegex().IsMatch(joined.ToString()))
             {
                 return true;
             }

@@ -284,6 +284,16 @@ public sealed class EmailParserTests
     }
 
     [Fact]
+    public void Parse_MissingDate_FallsBackToNewestReceivedHeader()
+    {
+        var email = _parser.Parse(TestMessage.Raw("Received: from mx.globex.com by mx.google.com;\n Tue, 3 Mar 2026 08:00:05 -0800\nReceived: from laptop by mx.globex.com; Tue, 3 Mar 2026 07:59:00 -0800\nMessage-ID: <a@b>\nFrom: a@b.com\n\nBody\n"));
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 8, 0, 5, TimeSpan.FromHours(-8)), email.Date);
+        Assert.Contains("missing Date header", email.Warnings);
+        Assert.Contains("date taken from the Received header", email.Warnings);
+    }
+
+    [Fact]
     public void Parse_UnparsableDate_ReturnsNullDateWithWarning()
     {
         var email = _parser.Parse(TestMessage.Raw("Message-ID: <a@b>\nDate: sometime last week\nFrom: a@b.com\n\nBody\n"));
@@ -549,8 +559,12 @@ public sealed class EmailParserTests
     public void Parse_Garbage_NeverThrows(string input)
     {
         var email = _parser.Parse(TestMessage.Raw(input));
+        var again = _parser.Parse(TestMessage.Raw(input));
 
         Assert.False(string.IsNullOrEmpty(email.MessageId));
+        Assert.Equal(email.MessageId, again.MessageId);
+        Assert.True(email.MessageIdSynthesised);
+        Assert.Null(email.Date);
     }
 
     [Fact]

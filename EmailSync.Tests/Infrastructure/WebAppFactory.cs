@@ -22,12 +22,21 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public WebAppFactory() => UseKestrel(0);
 
-    public string DatabasePath => directory.File("emailsync.db");
+    public string DatabasePath => SharedDatabasePath ?? directory.File("emailsync.db");
 
     /// <summary>The environment the host runs in; Production exercises the first-run page.</summary>
     protected virtual string EnvironmentName => "Testing";
 
     protected virtual bool SeedDemo => true;
+
+    /// <summary>Extra settings a fixture adds (or overrides) on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// A SQLite file to use instead of a private one (two hosts on one database). The factory that
+    /// does not own it neither resets nor deletes it.
+    /// </summary>
+    public string? SharedDatabasePath { get; init; }
 
     /// <summary>The loopback address Kestrel listens on (a free port chosen at start).</summary>
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()
@@ -41,6 +50,15 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("DataProtection:KeysFolder", directory.File("keys"));
         builder.UseSetting("Demo:Enabled", SeedDemo ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Quiet, fast defaults for tests: the scheduler ticks often; retries wait milliseconds.
+        builder.UseSetting("Sync:Tick", "00:00:00.200");
+        builder.UseSetting("Google:Retry:BaseDelay", "00:00:00.020");
+        builder.UseSetting("Google:Retry:MaxDelay", "00:00:00.300");
+        builder.UseSetting("GmailEmulator:MessagesPerMailbox", "60");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public virtual async Task InitializeAsync()

@@ -1,3 +1,4 @@
+using EmailSync.Core.Association;
 using EmailSync.Core.Data;
 using EmailSync.Core.Gmail;
 using EmailSync.Core.Organizations;
@@ -19,6 +20,7 @@ public static class CoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddOrganizations();
+        builder.AddAssociation();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using EmailSync.Core.Association;
 using EmailSync.Core.Data;
 using EmailSync.Core.Gmail;
 using EmailSync.Core.Mime;
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddMime();
         builder.AddSync();
         builder.AddOrganizations();
+        builder.AddAssociation();
         return builder;
     }
 }

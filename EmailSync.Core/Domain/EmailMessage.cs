@@ -132,4 +132,10 @@ public enum MatchReason
     Domain = 1,
     BodyReference = 2,
     Manual = 3,
+
+    /// <summary>
+    /// Inherited from another message of the same thread (a reply without the customer's address);
+    /// <see cref="EmailLink.MatchedValue"/> holds what matched in that thread.
+    /// </summary>
+    Thread = 4,
 }

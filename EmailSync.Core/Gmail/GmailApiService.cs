@@ -54,6 +54,12 @@ public abstract class GmailRequest<TResponse> : ClientServiceRequest<TResponse>
     protected GmailRequest(IClientService service, string userId) : base(service)
     {
         UserId = userId;
+        // Google.Apis finds each [RequestParameter] property's metadata in RequestParameters; generated
+        // clients fill it from each request's constructor. The overrides only add entries, so calling
+        // them here (before the leaf constructor body) is safe.
+#pragma warning disable CA2214
+        InitParameters();
+#pragma warning restore CA2214
     }
 
     [RequestParameter("userId", RequestParameterType.Path)]

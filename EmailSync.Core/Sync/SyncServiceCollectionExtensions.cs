@@ -13,6 +13,8 @@ internal static class SyncServiceCollectionExtensions
         services.AddSingleton<SyncTrigger>();
         services.AddSingleton<MailboxLeases>();
         services.AddScoped<EmailStore>();
+        services.AddScoped<IEmailLinker, AssociationLinker>();
+        services.AddScoped<Association.IMessageBodyFetcher, GmailBodyFetcher>();
         services.AddScoped<MailboxSyncRunner>();
         services.AddScoped<MailboxConnections>();
         services.AddHostedService<SyncScheduler>();

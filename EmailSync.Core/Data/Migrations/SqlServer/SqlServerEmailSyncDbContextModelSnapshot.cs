@@ -791,6 +791,9 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                     b.Property<int>("BackfillDays")
                         .HasColumnType("int");
 
+                    b.Property<bool>("BodyReferenceEnabled")
+                        .HasColumnType("bit");
+
                     b.PrimitiveCollection<string>("CompetitorNames")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -799,6 +802,18 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.PrimitiveCollection<string>("CriticalKeywords")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.PrimitiveCollection<string>("ExcludedAddresses")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.PrimitiveCollection<string>("ExcludedDomains")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.PrimitiveCollection<string>("GenericDomains")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
@@ -811,6 +826,9 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                     b.PrimitiveCollection<string>("InternalDomains")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("MatchingVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Name")
                         .IsRequired()

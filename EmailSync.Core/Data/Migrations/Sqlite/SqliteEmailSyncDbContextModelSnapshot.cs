@@ -759,6 +759,9 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     b.Property<int>("BackfillDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("BodyReferenceEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("CompetitorNames")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -767,6 +770,18 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("CriticalKeywords")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ExcludedAddresses")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ExcludedDomains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("GenericDomains")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -779,6 +794,9 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     b.PrimitiveCollection<string>("InternalDomains")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("MatchingVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -30,6 +30,7 @@ internal static class DataServiceCollectionExtensions
                 .UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(EmailSyncDbContext).Assembly.FullName))
                 .AddInterceptors(sp.GetRequiredService<TenantAndAuditInterceptor>()));
             services.AddScoped<IEmailSyncDbContextFactory, EmailSyncDbContextFactory<SqliteEmailSyncDbContext>>();
+            services.AddSingleton<ISystemDbContextFactory, SystemDbContextFactory<SqliteEmailSyncDbContext>>();
         }
         else
         {
@@ -37,6 +38,7 @@ internal static class DataServiceCollectionExtensions
                 .UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure())
                 .AddInterceptors(sp.GetRequiredService<TenantAndAuditInterceptor>()));
             services.AddScoped<IEmailSyncDbContextFactory, EmailSyncDbContextFactory<SqlServerEmailSyncDbContext>>();
+            services.AddSingleton<ISystemDbContextFactory, SystemDbContextFactory<SqlServerEmailSyncDbContext>>();
         }
 
         // Identity's stores take a scoped context; it is tenant-scoped like every other one.

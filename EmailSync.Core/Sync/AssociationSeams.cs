@@ -17,7 +17,7 @@ internal sealed class AssociationLinker(AssociationService association) : IEmail
 /// Association → sync: mail that became linked to a customer while only its metadata was kept gets its
 /// body fetched from Gmail (through any mailbox of the organization that holds it and is still connected).
 /// </summary>
-internal sealed class GmailBodyFetcher(IEmailSyncDbContextFactory factory, GmailClientFactory clients, IEmailParser parser) : IMessageBodyFetcher
+internal sealed class GmailBodyFetcher(ISystemDbContextFactory factory, GmailClientFactory clients, IEmailParser parser) : IMessageBodyFetcher
 {
     public async Task<int> FetchBodiesAsync(Guid organizationId, IReadOnlyCollection<long> messageIds, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public sealed record StoreResult(int Imported, int Duplicates, IReadOnlyList<lon
 /// in two mailboxes gets a second source, not a second row), one source per mailbox + Gmail id. Then
 /// links the new mail and keeps bodies only where it linked to a customer.
 /// </summary>
-public sealed class EmailStore(IEmailSyncDbContextFactory factory, IEmailLinker linker, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SyncOptions> options)
+public sealed class EmailStore(ISystemDbContextFactory factory, IEmailLinker linker, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SyncOptions> options)
 {
     public async Task<StoreResult> StoreAsync(Guid organizationId, MailboxConnection mailbox, InternalAddresses internals, IReadOnlyList<FetchedEmail> emails, CancellationToken ct)
     {

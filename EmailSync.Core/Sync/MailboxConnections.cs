@@ -23,7 +23,7 @@ public sealed record MailboxView(
 
 /// <summary>Connecting, disconnecting and inspecting a user's Gmail.</summary>
 public sealed class MailboxConnections(
-    IEmailSyncDbContextFactory factory,
+    ISystemDbContextFactory factory,
     GoogleOAuthService oauth,
     GmailClientFactory clients,
     RefreshTokenProtector protector,

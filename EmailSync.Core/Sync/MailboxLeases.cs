@@ -8,7 +8,7 @@ namespace EmailSync.Core.Sync;
 /// The lease row on each mailbox: only its holder syncs it, so two app instances on one database never
 /// sync one mailbox at once. Taking and renewing are single conditional UPDATEs, atomic on every provider.
 /// </summary>
-public sealed class MailboxLeases(IEmailSyncDbContextFactory factory, IOptions<SyncOptions> options, TimeProvider clock)
+public sealed class MailboxLeases(ISystemDbContextFactory factory, IOptions<SyncOptions> options, TimeProvider clock)
 {
     /// <summary>This process's identity as a lease holder.</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";

@@ -28,7 +28,7 @@ public enum SyncRunOutcome
 /// mailbox's status, progress and last error.
 /// </summary>
 public sealed partial class MailboxSyncRunner(
-    IEmailSyncDbContextFactory factory,
+    ISystemDbContextFactory factory,
     GmailClientFactory clients,
     IEmailParser parser,
     EmailStore store,

@@ -15,7 +15,7 @@ namespace EmailSync.Core.Sync;
 /// </summary>
 public sealed partial class SyncScheduler(
     IServiceScopeFactory scopes,
-    IEmailSyncDbContextFactory factory,
+    ISystemDbContextFactory factory,
     MailboxLeases leases,
     SyncTrigger trigger,
     IHostApplicationLifetime lifetime,

@@ -13,6 +13,12 @@ public sealed class BrowserFixture : WebAppFactory
 
     private IPlaywright? playwright;
 
+    // Enough generated mail that every demo mailbox has recent alias traffic to import.
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["GmailEmulator:MessagesPerMailbox"] = "300",
+    };
+
     public IBrowser Browser { get; private set; } = null!;
 
     public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");

@@ -45,6 +45,14 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
+        // Serve MudBlazor's _content files from the build output, as `dotnet run` does in Development.
+        builder.UseStaticWebAssets();
+        // As in Development: a singleton that captures a scoped service fails the build of the host.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeysFolder", directory.File("keys"));

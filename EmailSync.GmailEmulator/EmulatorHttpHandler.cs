@@ -103,7 +103,13 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
         }
 
         using var ms = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        // Google accepts gzip-compressed request bodies, and Google.Apis sends them when GZipEnabled is on.
+        var gzip = ctx.Request.Headers.ContentEncoding.Any(e => string.Equals(e, "gzip", StringComparison.OrdinalIgnoreCase));
+        await using (var body = gzip ? new System.IO.Compression.GZipStream(ctx.Request.Body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true) : null)
+        {
+            await (body ?? ctx.Request.Body).CopyToAsync(ms, ctx.RequestAborted);
+        }
+
         return ms.ToArray();
     }
 

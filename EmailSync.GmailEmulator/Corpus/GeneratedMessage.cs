@@ -47,7 +47,7 @@ internal sealed class GeneratedContent(MessageSpec spec, RenderCache cache) : Me
         DeliveredTo = spec.DeliveredTo is null ? [] : [AddressInfo.Parse(spec.DeliveredTo)],
         Subject = spec.Subject,
         Body = spec.Body,
-        Filenames = spec.Attachments.Select(a => a.FileName).ToArray(),
+        Filenames = spec.Attachments.Select(a => a.FileName).Concat(spec.Calendar is null ? [] : ["invite.ics"]).ToArray(),
         MessageIdHeader = spec.MessageId,
         InReplyTo = spec.InReplyTo,
         References = spec.References,

@@ -415,31 +415,77 @@ public sealed class GmailApi(
     private static string PageToken(string kind, int offset) =>
         Base64Url.Encode(Encoding.UTF8.GetBytes($"{kind}:{offset.ToString(CultureInfo.InvariantCulture)}"), pad: false);
 
+    /// <summary>
+    /// Message pages continue after the last returned message's (internalDate, id), so mail that arrives or
+    /// disappears between pages never makes a later page skip a message.
+    /// </summary>
     private ApiResponse ListMessages(ApiRequest req, Caller c)
     {
         var max = MaxResults(req);
-        var offset = PageOffset(req, "m");
         var all = Search(req, c);
-        var page = all.Skip(offset).Take(max).ToArray();
+        var start = 0;
+        var token = req.Q("pageToken");
+        if (!string.IsNullOrEmpty(token))
+        {
+            var (date, id) = ParseMessageCursor(token);
+            int lo = 0, hi = all.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                var m = all[mid];
+                var newer = m.InternalDate > date || (m.InternalDate == date && string.CompareOrdinal(m.Id, id) >= 0);
+                if (newer)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            start = lo;
+        }
+
+        var count = Math.Min(max, all.Count - start);
         var body = new JsonObject();
-        if (page.Length > 0)
+        if (count > 0)
         {
             var arr = new JsonArray();
-            foreach (var m in page)
+            for (var i = start; i < start + count; i++)
             {
-                arr.Add(new JsonObject { ["id"] = m.Id, ["threadId"] = m.ThreadId });
+                arr.Add(new JsonObject { ["id"] = all[i].Id, ["threadId"] = all[i].ThreadId });
             }
 
             body["messages"] = arr;
         }
 
-        if (offset + page.Length < all.Count)
+        if (start + count < all.Count)
         {
-            body["nextPageToken"] = PageToken("m", offset + page.Length);
+            var last = all[start + count - 1];
+            body["nextPageToken"] = Base64Url.Encode(Encoding.UTF8.GetBytes($"m:{Str(last.InternalDate)}:{last.Id}"), pad: false);
         }
 
         body["resultSizeEstimate"] = all.Count;
         return ApiResponse.Json(body);
+    }
+
+    private static (long Date, string Id) ParseMessageCursor(string token)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.Decode(token)).Split(':');
+            if (parts.Length == 3 && parts[0] == "m" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var date))
+            {
+                return (date, parts[2]);
+            }
+        }
+        catch (FormatException)
+        {
+            // fall through
+        }
+
+        throw new ApiException(GoogleErrors.BadRequest("Invalid pageToken", "invalidParameter"));
     }
 
     private ApiResponse ListThreads(ApiRequest req, Caller c)

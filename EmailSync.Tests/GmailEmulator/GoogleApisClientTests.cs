@@ -9,9 +9,9 @@ using Newtonsoft.Json;
 
 namespace EmailSync.Tests.GmailEmulator;
 
-/// <summary>The official .NET client's BatchRequest against /batch, plus hand-written batches in other dialects.</summary>
+/// <summary>The official .NET client (Google.Apis) against the emulator: plain calls, long-URL override, errors, BatchRequest; plus hand-written batches in other dialects.</summary>
 [Collection(EmulatorCollection.Name)]
-public sealed class BatchTests(EmulatorFixture fx)
+public sealed class GoogleApisClientTests(EmulatorFixture fx)
 {
     private sealed class MiniGmailService(BaseClientService.Initializer init, string root) : BaseClientService(init)
     {
@@ -56,6 +56,79 @@ public sealed class BatchTests(EmulatorFixture fx)
             RequestParameters.Add("id", new Parameter { Name = "id", IsRequired = true, ParameterType = "path" });
             RequestParameters.Add("format", new Parameter { Name = "format", IsRequired = false, ParameterType = "query" });
         }
+    }
+
+    public sealed class MessageRef
+    {
+        [JsonProperty("id")] public string? Id { get; set; }
+    }
+
+    public sealed class ListResponse : Google.Apis.Requests.IDirectResponseSchema
+    {
+        [JsonProperty("messages")] public IList<MessageRef>? Messages { get; set; }
+        [JsonProperty("resultSizeEstimate")] public int? ResultSizeEstimate { get; set; }
+        public string? ETag { get; set; }
+    }
+
+    private sealed class ListMessagesRequest : ClientServiceRequest<ListResponse>
+    {
+        public ListMessagesRequest(IClientService service, string q) : base(service)
+        {
+            Q = q;
+            InitParameters();
+        }
+
+        [RequestParameter("userId", RequestParameterType.Path)] public string UserId { get; } = "me";
+        [RequestParameter("q", RequestParameterType.Query)] public string Q { get; }
+        [RequestParameter("maxResults", RequestParameterType.Query)] public long MaxResults { get; } = 500;
+        public override string MethodName => "list";
+        public override string HttpMethod => "GET";
+        public override string RestPath => "gmail/v1/users/{userId}/messages";
+
+        protected override void InitParameters()
+        {
+            base.InitParameters();
+            RequestParameters.Add("userId", new Parameter { Name = "userId", IsRequired = true, ParameterType = "path" });
+            RequestParameters.Add("q", new Parameter { Name = "q", IsRequired = false, ParameterType = "query" });
+            RequestParameters.Add("maxResults", new Parameter { Name = "maxResults", IsRequired = false, ParameterType = "query" });
+        }
+    }
+
+    private MiniGmailService Service(string token) => new(new BaseClientService.Initializer
+    {
+        HttpClientInitializer = GoogleCredential.FromAccessToken(token),
+        ApplicationName = "EmailSync.Tests",
+    }, fx.Root.ToString());
+
+    [Fact]
+    public async Task GoogleApis_LongQuery_IsSentAsPostWithMethodOverride_AndAnswersLikeGet()
+    {
+        var token = await fx.TokenAsync(EmulatorFixture.Alex);
+        using var service = Service(token);
+        var corpus = await fx.Control.GetCorpusAsync();
+        var domains = corpus.Companies.Select(c => c.Domain).Take(3).ToArray();
+        var shortQ = string.Join(" OR ", domains.Select(d => "from:" + d));
+        var longQ = shortQ + string.Concat(Enumerable.Range(0, 120).Select(i => $" OR from:nobody{i}@nowhere.example"));
+        Assert.True(longQ.Length > 2048);
+
+        var viaOverride = await new ListMessagesRequest(service, longQ).ExecuteAsync();
+        var viaGet = await new ListMessagesRequest(service, shortQ).ExecuteAsync();
+        Assert.NotNull(viaGet.Messages);
+        Assert.Equal(viaGet.Messages!.Select(m => m.Id), viaOverride.Messages!.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task GoogleApis_ErrorsSurfaceAsGoogleApiException_WithParsedError()
+    {
+        var token = await fx.TokenAsync(EmulatorFixture.Alex);
+        using var service = Service(token);
+        var ex = await Assert.ThrowsAsync<Google.GoogleApiException>(() => new GetMessageRequest(service, "ffffffffffffffff", "minimal").ExecuteAsync());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, ex.HttpStatusCode);
+        Assert.Equal(404, ex.Error.Code);
+        Assert.Equal("notFound", ex.Error.Errors[0].Reason);
+        var bad = await Assert.ThrowsAsync<Google.GoogleApiException>(() => new ListMessagesRequest(service, "list:foo").ExecuteAsync());
+        Assert.Equal(400, bad.Error.Code);
+        Assert.Contains("list:", bad.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
             Query = ctx.Request.Query.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             Headers = Headers(ctx),
             Body = await ReadBodyAsync(ctx),
+            PublicBase = $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.PathBase}",
         };
         var response = await gmail.HandleAsync(request, ctx.RequestAborted);
         await WriteAsync(ctx, response);
@@ -103,7 +104,18 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
         }
 
         using var ms = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        var encoding = ctx.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            // Google.Apis compresses request bodies (GZipEnabled is on by default).
+            await using var gzip = new System.IO.Compression.GZipStream(ctx.Request.Body, System.IO.Compression.CompressionMode.Decompress);
+            await gzip.CopyToAsync(ms, ctx.RequestAborted);
+        }
+        else
+        {
+            await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        }
+
         return ms.ToArray();
     }
 

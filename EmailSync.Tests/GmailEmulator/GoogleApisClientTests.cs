@@ -131,6 +131,79 @@ public sealed class GoogleApisClientTests(EmulatorFixture fx)
         Assert.Contains("list:", bad.Error.Message, StringComparison.Ordinal);
     }
 
+    public sealed class SendBody
+    {
+        [JsonProperty("raw")] public string? Raw { get; set; }
+        [JsonProperty("threadId")] public string? ThreadId { get; set; }
+    }
+
+    private sealed class SendRequest : ClientServiceRequest<GmailMessage>
+    {
+        public SendRequest(IClientService service, SendBody body) : base(service)
+        {
+            Body = body;
+            InitParameters();
+        }
+
+        [RequestParameter("userId", RequestParameterType.Path)] public string UserId { get; } = "me";
+        private SendBody Body { get; }
+        public override string MethodName => "send";
+        public override string HttpMethod => "POST";
+        public override string RestPath => "gmail/v1/users/{userId}/messages/send";
+        protected override object GetBody() => Body;
+
+        protected override void InitParameters()
+        {
+            base.InitParameters();
+            RequestParameters.Add("userId", new Parameter { Name = "userId", IsRequired = true, ParameterType = "path" });
+        }
+    }
+
+    [Fact]
+    public async Task GoogleApis_SendWithGzippedJsonBody_AppliesSent()
+    {
+        var box = await fx.NewMailboxAsync("gapisend");
+        using var service = Service(await fx.TokenAsync(box, EmulatorFixture.Send));
+        var mime = $"From: {box}\r\nTo: carla@acme.com\r\nSubject: Via Google.Apis\r\n\r\nHello\r\n";
+        var sent = await new SendRequest(service, new SendBody { Raw = Convert.ToBase64String(Encoding.UTF8.GetBytes(mime)).Replace('+', '-').Replace('/', '_') }).ExecuteAsync();
+        Assert.Equal(["SENT"], sent.LabelIds!);
+        Assert.Equal("Via Google.Apis", (await fx.Control.GetMessagesAsync(box)).Single(m => m.Id == sent.Id).Subject);
+    }
+
+    /// <summary>Like the generated SendMediaUpload, but with a path relative to BaseUri so a /google prefix is kept.</summary>
+    private sealed class SendMediaUpload : Google.Apis.Upload.ResumableUpload<GmailMessage, GmailMessage>
+    {
+        public SendMediaUpload(IClientService service, GmailMessage body, Stream content)
+            : base(service, "upload/gmail/v1/users/{userId}/messages/send", "POST", content, "message/rfc822")
+        {
+            Body = body;
+        }
+
+        [RequestParameter("userId", RequestParameterType.Path)] public string UserId { get; } = "me";
+    }
+
+    [Fact]
+    public async Task GoogleApis_ResumableUpload_SendsInChunks()
+    {
+        var box = await fx.NewMailboxAsync("resumable");
+        var token = await fx.TokenAsync(box, EmulatorFixture.Send, EmulatorFixture.Readonly);
+        using var service = Service(token);
+        var attachment = new string('x', 600_000);
+        var mime = $"From: {box}\r\nTo: carla@acme.com\r\nSubject: Big upload\r\nDate: Tue, 2 Jun 2026 10:00:00 +0000\r\nMessage-ID: <big@northwind-cs.com>\r\nContent-Type: text/plain\r\n\r\n{attachment}\r\n";
+        var upload = new SendMediaUpload(service, new GmailMessage(), new MemoryStream(Encoding.UTF8.GetBytes(mime)))
+        {
+            ChunkSize = Google.Apis.Upload.ResumableUpload.MinimumChunkSize, // 256 KiB: three PUTs
+        };
+        var progress = await upload.UploadAsync();
+        Assert.True(progress.Status == Google.Apis.Upload.UploadStatus.Completed, progress.Exception?.ToString());
+        Assert.Equal(["SENT"], upload.ResponseBody.LabelIds!);
+        var stored = (await fx.Control.GetMessagesAsync(box)).Single();
+        Assert.Equal(upload.ResponseBody.Id, stored.Id);
+        Assert.Equal("Big upload", stored.Subject);
+        var raw = await fx.GetOkAsync(token, $"gmail/v1/users/me/messages/{stored.Id}?format=raw");
+        Assert.Equal(Encoding.UTF8.GetBytes(mime), EmailSync.GmailEmulator.Model.Base64Url.Decode(raw.GetProperty("raw").GetString()!));
+    }
+
     [Fact]
     public async Task GoogleApisBatchRequest_GetsResultsByPosition_WithPerItemErrors()
     {

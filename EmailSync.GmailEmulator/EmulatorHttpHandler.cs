@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EmailSync.GmailEmulator;
 
 /// <summary>The emulator's own router: every request under the mount prefix lands here.</summary>
-public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAuthEndpoints oauth, ControlApi control)
+public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAuthEndpoints oauth, ControlApi control, ILogger<EmulatorHttpHandler> logger)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -60,7 +60,17 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
             Body = await ReadBodyAsync(ctx),
             PublicBase = $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.PathBase}",
         };
-        var response = await gmail.HandleAsync(request, ctx.RequestAborted);
+        ApiResponse response;
+        try
+        {
+            response = await gmail.HandleAsync(request, ctx.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Gmail emulator failed on {Method} {Path}", request.Method, request.Path);
+            response = GoogleErrors.Error(500, "Internal error encountered.", "backendError");
+        }
+
         await WriteAsync(ctx, response);
     }
 

@@ -39,4 +39,28 @@ public sealed class ClockTests(ClockedEmulatorFixture fx) : IClassFixture<Clocke
         var fromOld = await fx.GetOkAsync(token, $"gmail/v1/users/me/history?startHistoryId={old.HistoryId}");
         Assert.Equal(recent.Id, fromOld.GetProperty("history")[0].GetProperty("messagesAdded")[0].GetProperty("message").GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task LiveMail_KeepsCustomerMailFlowing_NewThreadsAndReplies()
+    {
+        int Count() => fx.Control.ListMailboxesAsync().GetAwaiter().GetResult().Where(m => m.Address is EmulatorFixture.Alex or EmulatorFixture.Bianca).Sum(m => m.MessagesTotal);
+        var before = Count();
+        var threadsBefore = (await fx.Control.GetMessagesAsync(EmulatorFixture.Alex)).Concat(await fx.Control.GetMessagesAsync(EmulatorFixture.Bianca)).Select(m => m.ThreadId).ToHashSet();
+        for (var i = 0; i < 12; i++)
+        {
+            fx.Clock.Advance(TimeSpan.FromMinutes(1));
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (Count() < before + i + 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.True(Count() >= before + 12, $"expected 12 live messages, got {Count() - before}");
+        var live = (await fx.Control.GetMessagesAsync(EmulatorFixture.Alex)).Concat(await fx.Control.GetMessagesAsync(EmulatorFixture.Bianca))
+            .Where(m => m.Category == "delivered").ToArray();
+        Assert.Contains(live, m => threadsBefore.Contains(m.ThreadId) && m.Subject.StartsWith("Re", StringComparison.Ordinal)); // replies join their thread
+        Assert.Contains(live, m => !threadsBefore.Contains(m.ThreadId)); // and new conversations start
+        Assert.All(live, m => Assert.Contains("INBOX", m.LabelIds));
+    }
 }

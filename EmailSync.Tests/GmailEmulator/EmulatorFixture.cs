@@ -122,7 +122,7 @@ public sealed class ClockedEmulatorFixture : EmulatorFixture
     {
         base.Configure(o);
         o.MessagesPerMailbox = 30;
-        o.LiveMailInterval = TimeSpan.FromMinutes(1);
+        o.LiveMailInterval = TimeSpan.FromHours(1);
     }
 }
 

@@ -1,5 +1,6 @@
 using EmailSync.GmailEmulator.Api;
 using EmailSync.GmailEmulator.Control;
+using EmailSync.GmailEmulator.Corpus;
 using EmailSync.GmailEmulator.Model;
 using EmailSync.GmailEmulator.OAuth;
 using EmailSync.GmailEmulator.Push;
@@ -34,6 +35,8 @@ public static class EmulatorExtensions
         services.TryAddSingleton<FaultInjector>();
         services.TryAddSingleton<PushNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<PushNotifier>());
+        services.TryAddSingleton<LiveMailService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveMailService>());
         services.TryAddSingleton<GmailApi>();
         services.TryAddSingleton<BatchHandler>();
         services.TryAddSingleton<OAuthEndpoints>();

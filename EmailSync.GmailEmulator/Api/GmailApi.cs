@@ -65,16 +65,17 @@ public sealed class GmailApi(
             return GoogleErrors.NotFound();
         }
 
+        QuotaRejection? rejection = null;
         var caller = Authenticate(req, route, out var authError);
         if (caller is null)
         {
             return authError!;
         }
 
-        using var lease = quota.TryAcquire(caller.Mailbox.Address, caller.Project, route.Name, out var rejection);
-        if (lease is null)
+        using var lease = route.Name == "upload.session" ? null : quota.TryAcquire(caller.Mailbox.Address, caller.Project, route.Name, out rejection);
+        if (rejection is not null)
         {
-            return GoogleErrors.Error(rejection!.Status, rejection.Message, rejection.Reason, domain: rejection.Domain, retryAfterSeconds: rejection.RetryAfterSeconds);
+            return GoogleErrors.Error(rejection.Status, rejection.Message, rejection.Reason, domain: rejection.Domain, retryAfterSeconds: rejection.RetryAfterSeconds);
         }
 
         var fault = faults.Take(route.Name, caller.Mailbox.Address);
@@ -109,6 +110,7 @@ public sealed class GmailApi(
                 "users.messages.get" => GetMessage(req, caller, route.Id!),
                 "users.messages.attachments.get" => GetAttachment(caller, route.Id!, route.Sub!),
                 "users.messages.send" => Send(req, caller),
+                "upload.session" => ContinueUpload(req, caller, route.Id!),
                 "users.threads.list" => ListThreads(req, caller),
                 "users.threads.get" => GetThread(req, caller, route.Id!),
                 "users.history.list" => History(req, caller),
@@ -164,7 +166,12 @@ public sealed class GmailApi(
         var m = req.Method;
         if (upload)
         {
-            return seg is [_, "messages", "send"] && m == "POST" ? new Route("users.messages.send", user) : null;
+            return (seg, m) switch
+            {
+                ([_, "messages", "send"], "POST") when req.Q("upload_id") is null => new Route("users.messages.send", user),
+                ([_, "messages", "send"], "PUT" or "POST") when req.Q("upload_id") is { } uploadId => new Route("upload.session", user, uploadId),
+                _ => null,
+            };
         }
 
         return seg switch
@@ -229,7 +236,7 @@ public sealed class GmailApi(
         }
 
         var caller = new Caller(box, scopes, project);
-        var allowed = route.Name == "users.messages.send"
+        var allowed = route.Name is "users.messages.send" or "upload.session"
             ? caller.Has(GmailScopes.Sending)
             : route.Name == "users.labels.list"
                 ? caller.Has(GmailScopes.Read.Append(GmailScopes.Labels))
@@ -415,31 +422,77 @@ public sealed class GmailApi(
     private static string PageToken(string kind, int offset) =>
         Base64Url.Encode(Encoding.UTF8.GetBytes($"{kind}:{offset.ToString(CultureInfo.InvariantCulture)}"), pad: false);
 
+    /// <summary>
+    /// Message pages continue after the last returned message's (internalDate, id), so mail that arrives or
+    /// disappears between pages never makes a later page skip a message.
+    /// </summary>
     private ApiResponse ListMessages(ApiRequest req, Caller c)
     {
         var max = MaxResults(req);
-        var offset = PageOffset(req, "m");
         var all = Search(req, c);
-        var page = all.Skip(offset).Take(max).ToArray();
+        var start = 0;
+        var token = req.Q("pageToken");
+        if (!string.IsNullOrEmpty(token))
+        {
+            var (date, id) = ParseMessageCursor(token);
+            int lo = 0, hi = all.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                var m = all[mid];
+                var newer = m.InternalDate > date || (m.InternalDate == date && string.CompareOrdinal(m.Id, id) >= 0);
+                if (newer)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            start = lo;
+        }
+
+        var count = Math.Min(max, all.Count - start);
         var body = new JsonObject();
-        if (page.Length > 0)
+        if (count > 0)
         {
             var arr = new JsonArray();
-            foreach (var m in page)
+            for (var i = start; i < start + count; i++)
             {
-                arr.Add(new JsonObject { ["id"] = m.Id, ["threadId"] = m.ThreadId });
+                arr.Add(new JsonObject { ["id"] = all[i].Id, ["threadId"] = all[i].ThreadId });
             }
 
             body["messages"] = arr;
         }
 
-        if (offset + page.Length < all.Count)
+        if (start + count < all.Count)
         {
-            body["nextPageToken"] = PageToken("m", offset + page.Length);
+            var last = all[start + count - 1];
+            body["nextPageToken"] = Base64Url.Encode(Encoding.UTF8.GetBytes($"m:{Str(last.InternalDate)}:{last.Id}"), pad: false);
         }
 
         body["resultSizeEstimate"] = all.Count;
         return ApiResponse.Json(body);
+    }
+
+    private static (long Date, string Id) ParseMessageCursor(string token)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.Decode(token)).Split(':');
+            if (parts.Length == 3 && parts[0] == "m" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var date))
+            {
+                return (date, parts[2]);
+            }
+        }
+        catch (FormatException)
+        {
+            // fall through
+        }
+
+        throw new ApiException(GoogleErrors.BadRequest("Invalid pageToken", "invalidParameter"));
     }
 
     private ApiResponse ListThreads(ApiRequest req, Caller c)
@@ -846,8 +899,10 @@ public sealed class GmailApi(
                 case "multipart":
                     (raw, threadId) = ParseMultipartUpload(req);
                     break;
+                case "resumable":
+                    return StartUpload(req, c);
                 default:
-                    return GoogleErrors.BadRequest($"uploadType={uploadType} is not supported by the emulator; use media or multipart.");
+                    return GoogleErrors.BadRequest($"Invalid uploadType: {uploadType}. Use media, multipart or resumable.");
             }
         }
         else
@@ -885,6 +940,11 @@ public sealed class GmailApi(
             threadId = body?["threadId"]?.GetValue<string>();
         }
 
+        return SendBytes(c, raw, threadId);
+    }
+
+    private ApiResponse SendBytes(Caller c, byte[] raw, string? threadId)
+    {
         if (raw.Length > MaxSendBytes)
         {
             return GoogleErrors.Error(413, "Request payload size exceeds the limit: 36700160 bytes.", "uploadTooLarge", "INVALID_ARGUMENT");
@@ -976,6 +1036,100 @@ public sealed class GmailApi(
         }
 
         return (MimeView.Content(mp[1]), threadId);
+    }
+
+    // ---------------- resumable upload (messages.send?uploadType=resumable) ----------------
+
+    private sealed class UploadSession(string mailbox, string? threadId, long? total)
+    {
+        public string Mailbox { get; } = mailbox;
+        public string? ThreadId { get; } = threadId;
+        public long? Total { get; set; } = total;
+        public MemoryStream Buffer { get; } = new();
+    }
+
+    private readonly ConcurrentDictionary<string, UploadSession> uploads = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a session: JSON metadata ({threadId}) in the body; answers 200 with the session URI in Location.</summary>
+    private ApiResponse StartUpload(ApiRequest req, Caller c)
+    {
+        string? threadId = null;
+        if (req.Body.Length > 0)
+        {
+            try
+            {
+                threadId = JsonNode.Parse(req.Body)?["threadId"]?.GetValue<string>();
+            }
+            catch (JsonException)
+            {
+                return GoogleErrors.BadRequest("Invalid JSON metadata.");
+            }
+        }
+
+        long? total = req.Headers.TryGetValue("X-Upload-Content-Length", out var len) && long.TryParse(len, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var id = TokenService.Random("AUp", 24);
+        uploads[id] = new UploadSession(c.Mailbox.Address, threadId, total);
+        var response = ApiResponse.Empty(200);
+        response.Headers.Add(new("Location", $"{req.PublicBase}{req.Path}?uploadType=resumable&upload_id={id}"));
+        return response;
+    }
+
+    /// <summary>PUT of (a chunk of) the bytes, with Content-Range "bytes a-b/total" or "bytes */total"; 308 until complete.</summary>
+    private ApiResponse ContinueUpload(ApiRequest req, Caller c, string uploadId)
+    {
+        if (!uploads.TryGetValue(uploadId, out var session) || session.Mailbox != c.Mailbox.Address)
+        {
+            return GoogleErrors.NotFound();
+        }
+
+        var range = req.Headers.GetValueOrDefault("Content-Range");
+        long? total = session.Total;
+        if (range is not null && range.StartsWith("bytes ", StringComparison.OrdinalIgnoreCase))
+        {
+            var spec = range[6..];
+            var slash = spec.IndexOf('/');
+            var totalText = slash < 0 ? "*" : spec[(slash + 1)..];
+            if (totalText != "*" && long.TryParse(totalText, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
+            {
+                total = session.Total = t;
+            }
+
+            var span = slash < 0 ? spec : spec[..slash];
+            if (span != "*")
+            {
+                var dash = span.IndexOf('-');
+                if (dash < 0 || !long.TryParse(span[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first) || first != session.Buffer.Length)
+                {
+                    return Resume(session);
+                }
+
+                session.Buffer.Write(req.Body);
+            }
+        }
+        else
+        {
+            session.Buffer.Write(req.Body);
+            total ??= session.Buffer.Length;
+        }
+
+        if (total is null || session.Buffer.Length < total)
+        {
+            return Resume(session);
+        }
+
+        uploads.TryRemove(uploadId, out _);
+        return SendBytes(c, session.Buffer.ToArray(), session.ThreadId);
+    }
+
+    private static ApiResponse Resume(UploadSession session)
+    {
+        var r = ApiResponse.Empty(308);
+        if (session.Buffer.Length > 0)
+        {
+            r.Headers.Add(new("Range", $"bytes=0-{session.Buffer.Length - 1}"));
+        }
+
+        return r;
     }
 
     // ---------------- watch / stop ----------------

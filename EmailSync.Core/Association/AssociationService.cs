@@ -166,6 +166,8 @@ public sealed class AssociationService(
         List<long> ids;
         await using (var db = factory.CreateForOrganization(organizationId))
         {
+            // Loads (and checks) the organization's rules before any work.
+            await directories.GetAsync(db, organizationId, ct);
             ids = await AffectedMessageIdsAsync(db, scope, ct);
         }
 

@@ -251,9 +251,10 @@ public sealed class CustomerService(
     private static async Task EnsureNameFreeAsync(EmailSyncDbContext db, string name, long? exceptId, CancellationToken ct)
     {
         var lower = name.ToLower();
-        if (await db.Customers.AnyAsync(c => c.Name.ToLower() == lower && c.Id != exceptId, ct))
+        var existing = await db.Customers.Where(c => c.Name.ToLower() == lower && c.Id != exceptId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (existing is not null)
         {
-            throw new ValidationException($"A customer named {name} already exists.");
+            throw new ValidationException($"A customer named {existing} already exists.");
         }
     }
 

@@ -5,6 +5,13 @@ using System.Globalization;
 
 // Association throughput, in memory: 5,000 customers, 50,000 contacts, 200,000 synthetic messages.
 // Prints one line. Figures, not pass/fail (DESIGN §11); run with -c Release.
+// With --store: the store-level seam instead (AssociationService.LinkAsync on SQLite, batches of 400).
+if (args.Contains("--store"))
+{
+    await EmailSync.Benchmarks.Association.StoreBenchmark.RunAsync();
+    return;
+}
+
 const int Customers = 5_000;
 const int ContactsPerCustomer = 10;
 const int Messages = 200_000;

@@ -83,6 +83,22 @@ public sealed class AssociationService(
         return summary;
     }
 
+    /// <summary>
+    /// Which of these threads already sit on a customer's timeline — for the sync pipeline to decide, before
+    /// storing a new message, whether to keep its body (a reply in a linked thread is customer mail).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> LinkedThreadsAsync(Guid organizationId, IReadOnlyCollection<string> threadKeys, CancellationToken ct)
+    {
+        await using var db = factory.CreateForOrganization(organizationId);
+        var keys = threadKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal).ToList();
+        var linked = await InChunksAsync(keys, chunk => db.EmailMessages.AsNoTracking()
+            .Where(m => chunk.Contains(m.ThreadKey!) && m.Links.Any(l => !l.IsSuppressed))
+            .Select(m => m.ThreadKey!)
+            .Distinct()
+            .ToListAsync(ct));
+        return linked.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>How many emails <paramref name="change"/> would link and unlink, for the current organization. Nothing is written.</summary>
     public Task<ReassociationPreview> PreviewAsync(RuleChange change, CancellationToken ct = default) =>
         PreviewAsync(CurrentOrganization(), change, ct);

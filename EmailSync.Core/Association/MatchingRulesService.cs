@@ -61,6 +61,19 @@ public sealed class MatchingRulesService(
 
     public Task SetBodyReferenceAsync(bool enabled, CancellationToken ct = default) => ApplyAsync(new RuleChange.SetBodyReference(enabled), ct);
 
+    /// <summary>Re-runs matching over all the organization's stored mail in the background (a "re-match now" button).</summary>
+    public async Task ReassociateAllAsync(CancellationToken ct = default)
+    {
+        var organizationId = CurrentOrganization();
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            db.AuditEvents.Add(audit.Create("matching.reassociation-requested", "all mail"));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await queue.EnqueueAsync(new ReassociationRequest(organizationId, ReassociationScope.All, "re-match all mail"), ct);
+    }
+
     /// <summary>
     /// Validates <paramref name="change"/> (same messages as applying it) and counts the emails it would link
     /// and unlink, without writing anything.

@@ -24,10 +24,19 @@ public sealed class CustomerService(
     AssociationDirectoryCache directories,
     IReassociationQueue queue)
 {
-    public async Task<CustomerPage> ListAsync(string? search = null, int skip = 0, int take = 50, CancellationToken ct = default)
+    public Task<CustomerPage> ListAsync(string? search = null, int skip = 0, int take = 50, CancellationToken ct = default) =>
+        ListAsync(search, skip, take, temporary: null, ct);
+
+    /// <param name="temporary">True: only temporary customers (to confirm or merge); false: only confirmed ones; null: all.</param>
+    public async Task<CustomerPage> ListAsync(string? search, int skip, int take, bool? temporary, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.Customers.AsNoTracking();
+        if (temporary is { } onlyTemporary)
+        {
+            query = query.Where(c => c.IsTemporary == onlyTemporary);
+        }
+
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLowerInvariant();

@@ -75,6 +75,21 @@ public sealed class AssociationServiceTests(CoreHostFixture app)
     }
 
     [Fact]
+    public async Task LinkedThreads_TellTheSyncWhichThreadsAreCustomerMail()
+    {
+        var (org, acme, _) = await ArrangeAsync();
+        var ids = await app.StoreAndLinkAsync(org,
+            Mail.From("bob@acme.com").To("ana@ours.example").InThread("L1"),
+            Mail.From("x@partner.net").To("ana@ours.example").InThread("L2"),
+            Mail.From("bob@acme.com").To("ana@ours.example").InThread("L3"));
+        await using var scope = app.Scope(org);
+        var association = app.Get<AssociationService>(scope);
+        await association.UnlinkManuallyAsync(ids[2], acme);
+        var linked = await association.LinkedThreadsAsync(org, ["L1", "L2", "L3", "unknown"], CancellationToken.None);
+        Assert.Equal(["L1"], linked);
+    }
+
+    [Fact]
     public async Task BulkAutomatedAndInternalMail_IsNotLinked()
     {
         var (org, _, _) = await ArrangeAsync();

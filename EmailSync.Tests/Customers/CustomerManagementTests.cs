@@ -176,6 +176,8 @@ public sealed class CustomerManagementTests(CoreHostFixture app)
         Assert.True(temporary.IsTemporary);
         Assert.Equal(1, temporary.EmailCount);
 
+        Assert.Single((await customers.ListAsync(null, 0, 50, temporary: true)).Items);
+        Assert.Empty((await customers.ListAsync(null, 0, 50, temporary: false)).Items);
         await customers.ConfirmAsync(temporary.Id, "NewCo");
         var confirmed = Assert.Single((await customers.ListAsync()).Items);
         Assert.Equal(("NewCo", false, 1), (confirmed.Name, confirmed.IsTemporary, confirmed.EmailCount));

@@ -111,6 +111,7 @@ public sealed class Associator(AssociationDirectory directory)
         var externalCount = 0;
         var usable = 0;
         var automatedSender = false;
+        var excluded = -1;
         for (var i = 0; i < count; i++)
         {
             var p = participants[i];
@@ -122,14 +123,9 @@ public sealed class Associator(AssociationDirectory directory)
             usable++;
             var address = p.Address.AsSpan().Trim();
             var domain = DomainOf(p);
-            if (directory.ExcludedAddressLookup.Contains(address))
+            if (excluded < 0 && (directory.ExcludedAddressLookup.Contains(address) || AssociationDirectory.MatchesSuffix(directory.ExcludedDomainLookup, domain)))
             {
-                return new AssociationResult(AssociationOutcome.Excluded, detail: address.ToString().ToLowerInvariant(), detailIsAddress: true);
-            }
-
-            if (AssociationDirectory.MatchesSuffix(directory.ExcludedDomainLookup, domain))
-            {
-                return new AssociationResult(AssociationOutcome.Excluded, detail: domain.ToString().ToLowerInvariant());
+                excluded = i;
             }
 
             if (p.Kind == ParticipantKind.From && IsNoReply(address))
@@ -151,7 +147,17 @@ public sealed class Associator(AssociationDirectory directory)
 
         if (externalCount == 0)
         {
+            // Internal-only stays internal-only (not imported) even when an admin excluded a colleague.
             return AssociationResult.InternalOnlyResult;
+        }
+
+        if (excluded >= 0)
+        {
+            var p = participants[excluded];
+            var address = p.Address.AsSpan().Trim();
+            return directory.ExcludedAddressLookup.Contains(address)
+                ? new AssociationResult(AssociationOutcome.Excluded, detail: address.ToString().ToLowerInvariant(), detailIsAddress: true)
+                : new AssociationResult(AssociationOutcome.Excluded, detail: ExcludedDomainOf(DomainOf(p)));
         }
 
         if (candidate.IsBulk || candidate.IsAutomated || automatedSender)
@@ -193,6 +199,23 @@ public sealed class Associator(AssociationDirectory directory)
         }
 
         return Unmatched(participants, external);
+    }
+
+    /// <summary>The exclusion entry that covers the domain (the domain itself or a parent).</summary>
+    private string ExcludedDomainOf(ReadOnlySpan<char> domain)
+    {
+        var d = domain;
+        while (d.Contains('.'))
+        {
+            if (directory.ExcludedDomainLookup.Contains(d))
+            {
+                return d.ToString().ToLowerInvariant();
+            }
+
+            d = d[(d.IndexOf('.') + 1)..];
+        }
+
+        return domain.ToString().ToLowerInvariant();
     }
 
     /// <summary>The customer a domain (or its nearest parent) belongs to; never for free-mail domains.</summary>

@@ -198,8 +198,17 @@ public sealed class AssociatorTests
     public void ExcludedDomain_AndItsSubdomains_AreNeverLinked()
     {
         var engine = Engine(r => r with { ExcludedDomains = ["globex.com"] });
-        Assert.Equal(AssociationOutcome.Excluded, engine.Associate(Mail(From("x@hr.globex.com"), To("ana@ours.example"))).Outcome);
+        var sub = engine.Associate(Mail(From("x@hr.globex.com"), To("ana@ours.example")));
+        Assert.Equal((AssociationOutcome.Excluded, "globex.com"), (sub.Outcome, sub.Detail));
         Assert.Equal(AssociationOutcome.Excluded, engine.Associate(Mail(From("bob@acme.com"), To("x@globex.com"))).Outcome);
+    }
+
+    [Fact]
+    public void ExcludingAColleague_KeepsInternalOnlyMailInternal()
+    {
+        var engine = Engine(r => r with { ExcludedAddresses = ["ceo@ours.example"] });
+        Assert.Equal(AssociationOutcome.InternalOnly, engine.Associate(Mail(From("ceo@ours.example"), To("ana@ours.example"))).Outcome);
+        Assert.Equal(AssociationOutcome.Excluded, engine.Associate(Mail(From("ceo@ours.example"), To("bob@acme.com"))).Outcome);
     }
 
     [Fact]

@@ -284,7 +284,8 @@ public sealed class AssociationService(
 
         var plan = LinkPlanner.Build(associator, batch.Messages, batch.StoredLinks);
         var created = 0;
-        if (createTemporary && associator.Directory.Rules.ImportAllEmails)
+        // Read fresh: the import switch lives with the sync settings, which do not version the matching rules.
+        if (createTemporary && await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.ImportAllEmails).FirstAsync(ct))
         {
             var (temporary, made) = await CreateTemporaryCustomersAsync(db, organizationId, batch, plan, ct);
             if (temporary.Count > 0)

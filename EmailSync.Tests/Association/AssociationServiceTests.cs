@@ -162,6 +162,22 @@ public sealed class AssociationServiceTests(CoreHostFixture app)
     }
 
     [Fact]
+    public async Task TurningImportAllEmailsOn_TakesEffectAtOnce_EvenWithAWarmDirectory()
+    {
+        var (org, _, _) = await ArrangeAsync();
+        var before = await app.StoreAndLinkAsync(org, Mail.From("a@first.io").To("ana@ours.example"));
+        Assert.Empty(await app.LinksAsync(before[0]));
+        await using (var db = app.SystemContext())
+        {
+            // As the sync settings page does: it does not touch the matching rules.
+            await db.Organizations.Where(o => o.Id == org).ExecuteUpdateAsync(s => s.SetProperty(o => o.ImportAllEmails, true));
+        }
+
+        var after = await app.StoreAndLinkAsync(org, Mail.From("b@second.io").To("ana@ours.example"));
+        Assert.Equal("second.io", Assert.Single(await app.LinksAsync(after[0])).Key);
+    }
+
+    [Fact]
     public async Task WithoutImportAllEmails_UnmatchedMailMakesNoCustomer()
     {
         var (org, _, _) = await ArrangeAsync();

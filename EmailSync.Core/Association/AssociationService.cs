@@ -99,12 +99,11 @@ public sealed class AssociationService(
         return linked.ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>How many emails <paramref name="change"/> would link and unlink, for the current organization. Nothing is written.</summary>
-    public Task<ReassociationPreview> PreviewAsync(RuleChange change, CancellationToken ct = default) =>
-        PreviewAsync(CurrentOrganization(), change, ct);
-
-    /// <summary>How many emails <paramref name="change"/> would link and unlink. The change must already be validated.</summary>
-    public async Task<ReassociationPreview> PreviewAsync(Guid organizationId, RuleChange change, CancellationToken ct = default)
+    /// <summary>
+    /// How many emails <paramref name="change"/> would link and unlink. Nothing is written. The change must be
+    /// validated and normalised first: callers use <see cref="MatchingRulesService.PreviewAsync"/>.
+    /// </summary>
+    internal async Task<ReassociationPreview> PreviewAsync(Guid organizationId, RuleChange change, CancellationToken ct = default)
     {
         await using var db = factory.CreateForOrganization(organizationId);
         var (before, _) = await AssociationRulesLoader.LoadAsync(db, organizationId, ct);

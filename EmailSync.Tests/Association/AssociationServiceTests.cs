@@ -52,6 +52,29 @@ public sealed class AssociationServiceTests(CoreHostFixture app)
     }
 
     [Fact]
+    public async Task ConcurrentLinkingOfTheSameThread_EndsWithOneLinkPerCustomer()
+    {
+        var (org, _, _) = await ArrangeAsync();
+        var ids = await app.StoreAsync(org, Enumerable.Range(0, 30)
+            .Select(i => Mail.From(i % 2 == 0 ? $"p{i}@acme.com" : "ana@ours.example").To(i % 2 == 0 ? "ana@ours.example" : $"p{i}@globex.com").InThread("busy"))
+            .ToArray());
+
+        // The sync writer and the re-association worker may link one thread at the same moment.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var scope = app.Scope(org);
+            await app.Get<AssociationService>(scope).LinkAsync(org, ids, CancellationToken.None);
+        }));
+
+        foreach (var id in ids)
+        {
+            var links = await app.LinksAsync(id);
+            Assert.Equal(["Acme", "Globex"], links.Keys.Order());
+            Assert.All(links.Values, l => Assert.True(l.IsShared));
+        }
+    }
+
+    [Fact]
     public async Task TwoCustomers_AreBothLinked_AndShared()
     {
         var (org, _, _) = await ArrangeAsync();

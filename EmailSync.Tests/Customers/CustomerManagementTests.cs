@@ -37,6 +37,8 @@ public sealed class CustomerManagementTests(CoreHostFixture app)
         Assert.StartsWith("gmail.com is a free-mail domain", await ErrorOf(() => customers.AddDomainAsync(acme, "gmail.com")));
         Assert.StartsWith("gmx.net is a free-mail domain", await ErrorOf(() => customers.AddDomainAsync(acme, "gmx.net")));
         Assert.Equal("ours.example is one of your organization's internal domains.", await ErrorOf(() => customers.AddDomainAsync(acme, "ours.example")));
+        Assert.Equal("co.uk is a public suffix under which anyone can register a domain; enter the organization's own domain (like acme.co.uk).",
+            await ErrorOf(() => customers.AddDomainAsync(acme, "co.uk")));
         Assert.Equal("Acme has no domain acme.io.", await ErrorOf(() => customers.RemoveDomainAsync(acme, "acme.io")));
         Assert.Equal("A customer named Globex already exists.", await ErrorOf(() => customers.CreateAsync("globex", [])));
         Assert.Equal("The domain acme.com already belongs to Acme; one domain can belong to one customer only.",

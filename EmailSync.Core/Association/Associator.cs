@@ -301,18 +301,20 @@ public sealed class Associator(AssociationDirectory directory)
             return;
         }
 
+        // Names and words compare without accents ("Telefonica" finds Telefónica), so fold each word first.
+        Span<char> folded = stackalloc char[MaxFoldedWord];
         var span = text.AsSpan();
         var i = 0;
         while (NextWord(span, ref i, out var word))
         {
-            if (!directory.BodyNameLookup.TryGetValue(word, out var names))
+            if (word.Length > MaxFoldedWord || !directory.BodyNameLookup.TryGetValue(Fold(word, folded), out var names))
             {
                 continue;
             }
 
             foreach (var name in names)
             {
-                if (FollowingWordsMatch(span, i, name.Tokens))
+                if (FollowingWordsMatch(span, i, name.Tokens, folded))
                 {
                     var customer = directory.FindCustomer(name.CustomerId);
                     Add(ref matches, new AssociationMatch(name.CustomerId, null, MatchReason.BodyReference, customer?.Name ?? string.Join(' ', name.Tokens)));
@@ -322,17 +324,43 @@ public sealed class Associator(AssociationDirectory directory)
         }
     }
 
-    private static bool FollowingWordsMatch(ReadOnlySpan<char> text, int position, string[] tokens)
+    private const int MaxFoldedWord = 64;
+
+    private static bool FollowingWordsMatch(ReadOnlySpan<char> text, int position, string[] tokens, Span<char> buffer)
     {
         for (var t = 1; t < tokens.Length; t++)
         {
-            if (!NextWord(text, ref position, out var word) || !word.Equals(tokens[t], StringComparison.OrdinalIgnoreCase))
+            if (!NextWord(text, ref position, out var word) || word.Length > MaxFoldedWord
+                || !Fold(word, buffer).Equals(tokens[t], StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Copies <paramref name="word"/> into <paramref name="buffer"/> without Latin diacritics (á→a, ç→c, ñ→n, ü→u ...).</summary>
+    internal static ReadOnlySpan<char> Fold(ReadOnlySpan<char> word, Span<char> buffer)
+    {
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = word[i];
+            buffer[i] = c < '\u00C0' ? c : char.ToLowerInvariant(c) switch
+            {
+                'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' => 'a',
+                'ç' => 'c',
+                'è' or 'é' or 'ê' or 'ë' => 'e',
+                'ì' or 'í' or 'î' or 'ï' => 'i',
+                'ñ' => 'n',
+                'ò' or 'ó' or 'ô' or 'õ' or 'ö' or 'ø' => 'o',
+                'ù' or 'ú' or 'û' or 'ü' => 'u',
+                'ý' or 'ÿ' => 'y',
+                _ => c,
+            };
+        }
+
+        return buffer[..word.Length];
     }
 
     /// <summary>The next run of letters or digits at or after <paramref name="index"/> (whole words only).</summary>

@@ -248,6 +248,16 @@ public sealed class AssociatorTests
         Assert.Equal(AssociationOutcome.Unmatched, Run("friend@partner.net", "Globex alone, or Initechnology.").Outcome);
         Assert.Equal(Initech, Single(Run("friend@partner.net", "About Initech's renewal")).CustomerId);
 
+        // Accents do not matter either way.
+        var accented = Engine(r => r with { BodyReferenceEnabled = true, Customers = [.. r.Customers, new CustomerEntry(9, "Telefónica España")] });
+        AssociationResult Accented(string body) => accented.Associate(new AssociationCandidate
+        {
+            Participants = [new(ParticipantKind.From, "friend@partner.net"), new(ParticipantKind.To, "ana@ours.example")],
+            BodyText = body,
+        });
+        Assert.Equal(9, Single(Accented("la reunión con TELEFONICA espana")).CustomerId);
+        Assert.Equal(9, Single(Accented("Telefónica España renovó")).CustomerId);
+
         // A domain match wins: the body is not read then.
         Assert.Equal(MatchReason.Domain, Single(Run("bob@acme.com", "Say hi to Initech")).Reason);
     }

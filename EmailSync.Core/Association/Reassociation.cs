@@ -30,8 +30,13 @@ public sealed record ReassociationProgress(
     string? TraceId,
     DateTimeOffset UpdatedAt)
 {
-    /// <summary>0..1; 1 when done or when there was nothing to do.</summary>
-    public double Fraction => State == ReassociationState.Completed || Total == 0 ? 1 : Math.Clamp((double)Processed / Total, 0, 1);
+    /// <summary>0..1 for a progress bar: 0 while queued, 1 when done or when there was nothing to do.</summary>
+    public double Fraction => State switch
+    {
+        ReassociationState.Queued => 0,
+        ReassociationState.Completed => 1,
+        _ => Total == 0 ? 1 : Math.Clamp((double)Processed / Total, 0, 1),
+    };
 
     public bool IsFinished => State is ReassociationState.Completed or ReassociationState.Failed;
 }

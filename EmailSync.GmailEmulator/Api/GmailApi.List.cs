@@ -1,19 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using EmailSync.GmailEmulator.Mime;
 using EmailSync.GmailEmulator.Model;
-using EmailSync.GmailEmulator.OAuth;
-using EmailSync.GmailEmulator.Push;
-using EmailSync.GmailEmulator.Quota;
 using EmailSync.GmailEmulator.Search;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
-using MimeKit;
 
 namespace EmailSync.GmailEmulator.Api;
 

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using EmailSync.GmailEmulator.Mime;
 using EmailSync.GmailEmulator.Model;
 using EmailSync.GmailEmulator.OAuth;
 using EmailSync.GmailEmulator.Push;
@@ -13,7 +10,6 @@ using EmailSync.GmailEmulator.Search;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using MimeKit;
 
 namespace EmailSync.GmailEmulator.Api;
 

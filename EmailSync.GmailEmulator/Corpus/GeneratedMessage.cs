@@ -1,6 +1,5 @@
 using System.Text;
 using EmailSync.GmailEmulator.Model;
-using MimeKit;
 using MimeKit.Text;
 using MimeKit.Utils;
 

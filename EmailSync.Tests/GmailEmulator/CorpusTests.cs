@@ -4,6 +4,7 @@ using EmailSync.GmailEmulator;
 using EmailSync.GmailEmulator.Control;
 using EmailSync.GmailEmulator.Mime;
 using EmailSync.GmailEmulator.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -147,5 +148,17 @@ public sealed class CorpusTests
             Assert.Equal(16, newest.Id.Length);
             Assert.Contains("Subject:", Encoding.UTF8.GetString(newest.Content.GetRaw()), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void InvalidOptions_FailAtStart_NamingTheSetting()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddGmailEmulator(o => o.Mailboxes = [new MailboxSeed { Address = "not-an-address" }]);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GmailEmulatorOptions>>().Value);
+        Assert.Contains("GmailEmulator:Mailboxes", ex.Message, StringComparison.Ordinal);
     }
 }

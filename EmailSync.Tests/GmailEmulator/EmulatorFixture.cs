@@ -116,6 +116,9 @@ public sealed class ClockedEmulatorFixture : EmulatorFixture
 {
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Mounted at the root, as the standalone host does (the shared fixture uses /google).</summary>
+    protected override string Prefix => "";
+
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 
     protected override void Configure(GmailEmulatorOptions o)

@@ -81,7 +81,7 @@ public class SyncAppFactory : WebAppFactory
             window = (await db.MailboxSyncStates.SingleAsync(s => s.MailboxConnectionId == connectionId)).WindowStart.ToUnixTimeMilliseconds();
         }
 
-        var aliases = new HashSet<string>([Alias1, Alias2], StringComparer.OrdinalIgnoreCase);
+        var aliases = new HashSet<string>(EmailSync.Web.Hosting.DemoOptions.Aliases, StringComparer.OrdinalIgnoreCase);
         var messages = await Emulator.GetMessagesAsync(mailbox);
         return messages
             .Where(m => m.InternalDate >= window && !m.LabelIds.Contains("SPAM") && !m.LabelIds.Contains("TRASH"))

@@ -40,6 +40,7 @@ public sealed class GmailClientFactory(
             ApplicationName = "EmailSync",
             BaseUri = endpoints.GmailBaseUri,
             GZipEnabled = true,
+            HttpClientTimeout = retry.Value.RequestTimeout,
             DefaultExponentialBackOffPolicy = Google.Apis.Http.ExponentialBackOffPolicy.None,
             HttpClientInitializer = new Initializers(credential, handler, retry.Value.MaxTries),
         });

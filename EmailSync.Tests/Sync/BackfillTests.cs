@@ -232,4 +232,27 @@ public sealed class BackfillTests(ManualSyncAppFactory app) : IClassFixture<Manu
         Assert.NotEmpty(message.ParseWarnings);
         Assert.Equal("buyer@broken-mime.example", message.FromAddress);
     }
+
+    [Fact]
+    public async Task ATimedOutCall_FailsTheTurn_WithTheErrorShown_AndTheNextTurnResumes()
+    {
+        var id = await app.ConnectAsync(Accounts.Admin, trigger: false);
+        // Gmail hangs longer than the client's timeout (5 s in these tests) on a list call.
+        await app.Emulator.InjectFaultAsync("messages.list", count: 1, latencyMs: 8000);
+
+        Assert.Equal(SyncRunOutcome.Failed, await app.RunOnceAsync(id));
+        await using (var db = app.CreateSystemContext())
+        {
+            var failed = await db.MailboxConnections.SingleAsync(c => c.Id == id);
+            Assert.NotNull(failed.LastError);
+            Assert.NotNull(failed.LastErrorTraceId);
+            Assert.NotNull(failed.NextAttemptAt);
+        }
+
+        Assert.Equal(SyncRunOutcome.Done, await RunToEndAsync(id));
+        var expected = await app.ExpectedInScopeAsync(Accounts.Admin, id);
+        var (stored, rows) = await app.StoredAsync(id);
+        Assert.Equal(expected.Order(), stored.Order());
+        Assert.Equal(stored.Count, rows);
+    }
 }

@@ -120,6 +120,7 @@ public sealed class ManualSyncAppFactory : SyncAppFactory
     {
         ["Sync:Enabled"] = "false",
         ["Sync:ListPageSize"] = "25",
+        ["Google:Retry:RequestTimeout"] = "00:00:05",
         ["GmailEmulator:MessagesPerMailbox"] = "150",
     };
 }

@@ -18,7 +18,7 @@ public static class RuleChanges
             { d => d.Apply, apply },
             { d => d.Preview, preview },
         };
-        var dialog = await dialogs.ShowAsync<RuleChangeDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var dialog = await dialogs.ShowAsync<RuleChangeDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         var result = await dialog.Result;
         return result is { Canceled: false };
     }

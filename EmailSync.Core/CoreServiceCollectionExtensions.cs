@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddSync();
         builder.AddOrganizations();
         builder.AddAssociation();
+        builder.AddAdminSettings();
         return builder;
     }
 }

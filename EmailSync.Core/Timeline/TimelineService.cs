@@ -1,5 +1,6 @@
 using EmailSync.Core.Data;
 using EmailSync.Core.Domain;
+using EmailSync.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace EmailSync.Core.Timeline;
@@ -8,9 +9,21 @@ namespace EmailSync.Core.Timeline;
 /// Customer 360 reads for the current organization: the header, the timeline grouped by thread (keyset paged,
 /// newest first), a thread's emails, and one email's content. Read-only; every query is tenant-scoped.
 /// </summary>
-public sealed class TimelineService(IEmailSyncDbContextFactory factory, TimeProvider clock)
+public sealed class TimelineService(IEmailSyncDbContextFactory factory, ITenantContext tenant, TimeProvider clock)
 {
     public const int DefaultPageSize = 25;
+
+    /// <summary>The signed-in user's IANA time zone from their profile, or null when they have not set one.</summary>
+    public async Task<string?> GetUserTimeZoneIdAsync(CancellationToken ct = default)
+    {
+        if (tenant.UserId is not { } userId)
+        {
+            return null;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(ct);
+    }
 
     public async Task<CustomerHeader?> GetHeaderAsync(long customerId, TimeZoneInfo timeZone, CancellationToken ct = default)
     {

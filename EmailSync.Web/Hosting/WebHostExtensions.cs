@@ -119,6 +119,7 @@ public static class WebHostExtensions
         app.MapStaticAssets();
         app.MapAccountEndpoints();
         app.MapGmailConnectEndpoints();
+        app.MapAttachmentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

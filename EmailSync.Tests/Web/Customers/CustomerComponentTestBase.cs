@@ -10,7 +10,7 @@ namespace EmailSync.Tests.Web.Customers;
 /// bUnit base for the customer pages' components: loose JSInterop, MudBlazor services and providers, the real
 /// sanitiser; <see cref="UseApp"/> resolves everything else from a tenant scope of the real host (real SQLite).
 /// </summary>
-public abstract class CustomerComponentTestBase : BunitContext
+public abstract class CustomerComponentTestBase : BunitContext, IAsyncLifetime
 {
     private AsyncServiceScope? appScope;
 
@@ -36,9 +36,15 @@ public abstract class CustomerComponentTestBase : BunitContext
         return Render<MudDialogProvider>();
     }
 
-    protected override void Dispose(bool disposing)
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor registers services that only dispose asynchronously; xUnit 2 calls this before Dispose().
+    async Task IAsyncLifetime.DisposeAsync()
     {
-        base.Dispose(disposing);
-        appScope?.Dispose();
+        await DisposeAsync();
+        if (appScope is { } scope)
+        {
+            await scope.DisposeAsync();
+        }
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EmailSync.Tests.Replies;
 
 /// <summary>The real app and its emulator with the scheduler off: tests sync turn by turn, then reply.</summary>
-public sealed class ReplyAppFactory : SyncAppFactory
+public class ReplyAppFactory : SyncAppFactory
 {
     public const string Csm = "maria@northwind.example";
     public const string CustomerDomain = "acme-corp.example";

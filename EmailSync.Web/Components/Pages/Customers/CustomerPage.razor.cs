@@ -39,6 +39,7 @@ public sealed partial class CustomerPage
     private string? expandKey;
     private IDisposable? subscription;
     private long loadedFor;
+    private bool interactive;
 
     private TimelineFilter filter = TimelineFilter.None;
     private string? text;
@@ -79,6 +80,7 @@ public sealed partial class CustomerPage
         }
 
         subscription = Notifier.Subscribe(OnSyncEventAsync);
+        interactive = true;
         if (timeZone == TimeZoneInfo.Utc && await BrowserTimeZoneAsync() is { } browser && browser != TimeZoneInfo.Utc)
         {
             // No time zone on the profile: show dates in the browser's.
@@ -87,9 +89,9 @@ public sealed partial class CustomerPage
             {
                 header = await Timeline.GetHeaderAsync(Id, timeZone);
             }
-
-            StateHasChanged();
         }
+
+        StateHasChanged();
     }
 
     private async Task<TimeZoneInfo?> BrowserTimeZoneAsync()

@@ -40,6 +40,7 @@ public sealed partial class CustomerPage
     private IDisposable? subscription;
     private long loadedFor;
     private bool interactive;
+    private bool replying;
 
     private TimelineFilter filter = TimelineFilter.None;
     private string? text;
@@ -120,7 +121,7 @@ public sealed partial class CustomerPage
             var before = threads.Count > 0 ? threads[0].LastAt : DateTimeOffset.MinValue;
             header = await Timeline.GetHeaderAsync(Id, timeZone) ?? header;
             await ReloadAsync();
-            if (threads.Count > 0 && threads[0].LastAt > before)
+            if (threads.Count > 0 && threads[0].LastAt > before && !replying)
             {
                 Snackbar.Add("New email on this timeline.", Severity.Info);
             }
@@ -232,8 +233,18 @@ public sealed partial class CustomerPage
             { d => d.TimeZone, timeZone },
         };
         var options = new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false, CloseButton = false };
-        var dialog = await Dialogs.ShowAsync<ReplyDialog>(request.All ? "Reply all" : "Reply", parameters, options);
-        var result = await dialog.Result;
+        replying = true;
+        DialogResult? result;
+        try
+        {
+            var dialog = await Dialogs.ShowAsync<ReplyDialog>(request.All ? "Reply all" : "Reply", parameters, options);
+            result = await dialog.Result;
+        }
+        finally
+        {
+            replying = false;
+        }
+
         if (result is { Canceled: false })
         {
             // The reply is stored already: show it at once, in its thread, opened.

@@ -49,11 +49,18 @@ public sealed class TimelineService(IEmailSyncDbContextFactory factory, ITenantC
         var monthStart = new DateTimeOffset(monthStartLocal, timeZone.GetUtcOffset(monthStartLocal));
         var windowStart = now.AddDays(-windowDays);
 
-        var messages = Linked(db, customerId);
-        var lastInbound = await messages.Where(m => m.Direction == EmailDirection.Inbound).MaxAsync(m => (DateTimeOffset?)m.SentAt, ct);
-        var lastOutbound = await messages.Where(m => m.Direction == EmailDirection.Outbound).MaxAsync(m => (DateTimeOffset?)m.SentAt, ct);
-        var thisMonth = await messages.CountAsync(m => m.SentAt >= monthStart, ct);
-        var inWindow = await messages.CountAsync(m => m.SentAt >= windowStart, ct);
+        // One pass over the customer's mail for all four figures.
+        var stats = await Linked(db, customerId)
+            .GroupBy(m => 1)
+            .Select(g => new
+            {
+                LastInbound = g.Max(m => m.Direction == EmailDirection.Inbound ? (DateTimeOffset?)m.SentAt : null),
+                LastOutbound = g.Max(m => m.Direction == EmailDirection.Outbound ? (DateTimeOffset?)m.SentAt : null),
+                ThisMonth = g.Count(m => m.SentAt >= monthStart),
+                InWindow = g.Count(m => m.SentAt >= windowStart),
+            })
+            .FirstOrDefaultAsync(ct);
+        var (lastInbound, lastOutbound, thisMonth, inWindow) = stats is null ? (null, null, 0, 0) : (stats.LastInbound, stats.LastOutbound, stats.ThisMonth, stats.InWindow);
 
         return new CustomerHeader(customer.Id, customer.Name, customer.IsTemporary, domains, contacts, customer.HealthScore, customer.EngagementScore,
             customer.SentimentScore, lastInbound, lastOutbound, thisMonth, inWindow, windowDays);

@@ -120,7 +120,7 @@ public sealed partial class CustomerPage
         {
             var before = threads.Count > 0 ? threads[0].LastAt : DateTimeOffset.MinValue;
             header = await Timeline.GetHeaderAsync(Id, timeZone) ?? header;
-            await ReloadAsync();
+            await MergeFirstPageAsync();
             if (threads.Count > 0 && threads[0].LastAt > before && !replying)
             {
                 Snackbar.Add("New email on this timeline.", Severity.Info);
@@ -128,6 +128,32 @@ public sealed partial class CustomerPage
 
             StateHasChanged();
         });
+    }
+
+    /// <summary>
+    /// New mail lands on the first page: refresh it, and keep the older pages the user already loaded below it, so a
+    /// live update never throws away where they are.
+    /// </summary>
+    private async Task MergeFirstPageAsync()
+    {
+        var page = await Timeline.GetPageAsync(Id, filter);
+        if (page.Next is null || threads.Count <= page.Threads.Count)
+        {
+            threads.Clear();
+            threads.AddRange(page.Threads);
+            next = page.Next;
+        }
+        else
+        {
+            var fresh = page.Threads.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+            var oldest = page.Threads[^1];
+            var older = threads.Where(t => !fresh.Contains(t.Key) && (t.LastAt < oldest.LastAt || (t.LastAt == oldest.LastAt && string.CompareOrdinal(t.Key, oldest.Key) < 0))).ToList();
+            threads.Clear();
+            threads.AddRange(page.Threads);
+            threads.AddRange(older);
+        }
+
+        await RefreshDraftsAsync();
     }
 
     /// <summary>The first page again (new mail, changed filters, a reply); open threads keep their state by key.</summary>

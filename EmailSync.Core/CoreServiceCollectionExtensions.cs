@@ -4,6 +4,8 @@ using EmailSync.Core.Gmail;
 using EmailSync.Core.Mime;
 using EmailSync.Core.Sync;
 using EmailSync.Core.Organizations;
+using EmailSync.Core.Replies;
+using EmailSync.Core.Timeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +25,8 @@ public static class CoreServiceCollectionExtensions
         builder.AddOrganizations();
         builder.AddAssociation();
         builder.AddAdminSettings();
+        builder.Services.AddTimeline();
+        builder.Services.AddReplies();
         return builder;
     }
 }

@@ -38,6 +38,7 @@ public abstract class EmailSyncDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<MailboxSyncState> MailboxSyncStates => Set<MailboxSyncState>();
+    public DbSet<ReplyDraft> ReplyDrafts => Set<ReplyDraft>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

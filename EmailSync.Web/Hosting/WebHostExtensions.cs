@@ -122,6 +122,7 @@ public static class WebHostExtensions
         app.MapStaticAssets();
         app.MapAccountEndpoints();
         app.MapGmailConnectEndpoints();
+        app.MapAttachmentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -120,6 +120,8 @@ public static class WebHostExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        // Pages without an icon link (the emulator's consent page) make browsers ask for /favicon.ico.
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous().ExcludeFromDescription();
         app.MapAccountEndpoints();
         app.MapGmailConnectEndpoints();
         app.MapAttachmentEndpoints();

@@ -40,7 +40,8 @@ public sealed class ConnectGmailBrowserTests(BrowserFixture browser) : IClassFix
         var connection = await db.MailboxConnections.SingleAsync(c => c.GoogleAccount == Accounts.Csm);
         Assert.Equal(MailboxStatus.Active, connection.Status);
         Assert.NotNull(connection.EncryptedRefreshToken);
-        Assert.DoesNotContain(connection.EncryptedRefreshToken!, await db.Database.SqlQueryRaw<string>("SELECT GrantedScopes AS Value FROM MailboxConnections").ToListAsync());
+        // Minimal scope: read-only, nothing else was granted.
+        Assert.Equal(Core.Gmail.GmailScopes.Readonly, connection.GrantedScopes);
         Assert.True(await db.EmailSources.AnyAsync(s => s.MailboxConnectionId == connection.Id));
         Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "gmail.connected" && a.Target == Accounts.Csm));
     });

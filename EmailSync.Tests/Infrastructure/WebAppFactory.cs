@@ -62,6 +62,7 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeysFolder", KeysFolder);
         builder.UseSetting("Demo:Enabled", SeedDemo ? "true" : "false");
+        builder.UseSetting("Demo:SeedCustomers", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Quiet, fast defaults for tests: the scheduler ticks often; retries wait milliseconds.
         builder.UseSetting("Sync:Tick", "00:00:00.200");

@@ -13,6 +13,12 @@ public sealed class DemoOptions
     /// <summary>Null: seed in Development only.</summary>
     public bool? Enabled { get; set; }
 
+    /// <summary>Also create customers (domains, contacts, a champion) for the embedded emulator's generated companies.</summary>
+    public bool SeedCustomers { get; set; } = true;
+
+    /// <summary>How many of the generated companies become customers; the rest stay unknown senders.</summary>
+    public int CustomerCount { get; set; } = 25;
+
     public const string OrganizationName = "Northwind Customer Success";
     public const string Domain = "northwind.example";
     public const string Password = "Demo-pass-2026";

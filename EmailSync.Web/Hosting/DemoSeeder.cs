@@ -4,6 +4,7 @@ using EmailSync.Core.Organizations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using EmailSync.GmailEmulator.Control;
 
 namespace EmailSync.Web.Hosting;
 
@@ -57,6 +58,25 @@ internal sealed class DemoSeeder(
                 foreach (var alias in DemoOptions.Aliases)
                 {
                     edit.Aliases.Add(new Alias { OrganizationId = org.Id, Address = alias, IsVerified = true, SyncEnabled = true });
+                }
+
+                var demo = scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value;
+                if (demo.SeedCustomers && scope.ServiceProvider.GetService<EmulatorState>() is { } emulator)
+                {
+                    // The companies the emulator's mail comes from: connecting Gmail fills their timelines.
+                    // Threads with these customers are imported (the aliases stay as the team's own addresses).
+                    stored.SyncScope = SyncScope.CustomerThreads;
+                    var companies = emulator.World.Companies.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Take(demo.CustomerCount);
+                    foreach (var company in companies)
+                    {
+                        edit.Customers.Add(new Customer
+                        {
+                            OrganizationId = org.Id,
+                            Name = company.Name,
+                            Domains = [new CustomerDomain { OrganizationId = org.Id, Domain = company.Domain }],
+                            Contacts = company.Contacts.Select((c, i) => new Contact { OrganizationId = org.Id, Email = c.Address, Name = c.Name, IsChampion = i == 0 }).ToList(),
+                        });
+                    }
                 }
 
                 await edit.SaveChangesAsync(cancellationToken);

@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddSync();
         builder.AddOrganizations();
         builder.AddAssociation();
+        builder.AddAdminSettings();
         builder.Services.AddTimeline();
         builder.Services.AddReplies();
         return builder;

@@ -1,5 +1,6 @@
 using EmailSync.GmailEmulator.Api;
 using EmailSync.GmailEmulator.Control;
+using EmailSync.GmailEmulator.Corpus;
 using EmailSync.GmailEmulator.Model;
 using EmailSync.GmailEmulator.OAuth;
 using EmailSync.GmailEmulator.Push;
@@ -20,6 +21,14 @@ public static class EmulatorExtensions
         var builder = services.AddOptions<GmailEmulatorOptions>()
             .BindConfiguration(GmailEmulatorOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.Mailboxes.All(m => m.Address.Contains('@') && m.Aliases.All(a => a.Contains('@'))),
+                "GmailEmulator:Mailboxes: every Address and alias must be an email address.")
+            .Validate(o => o.Mailboxes.SelectMany(m => m.Aliases.Append(m.Address)).GroupBy(a => a.Trim().ToLowerInvariant()).All(g => g.Count() == 1),
+                "GmailEmulator:Mailboxes: an address or alias is used twice.")
+            .Validate(o => o.PushEndpoint is null || Uri.TryCreate(o.PushEndpoint, UriKind.Absolute, out _),
+                "GmailEmulator:PushEndpoint must be an absolute URL.")
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.HistoryRetention > TimeSpan.Zero,
+                "GmailEmulator:AccessTokenLifetime and HistoryRetention must be positive.")
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -34,6 +43,8 @@ public static class EmulatorExtensions
         services.TryAddSingleton<FaultInjector>();
         services.TryAddSingleton<PushNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<PushNotifier>());
+        services.TryAddSingleton<LiveMailService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveMailService>());
         services.TryAddSingleton<GmailApi>();
         services.TryAddSingleton<BatchHandler>();
         services.TryAddSingleton<OAuthEndpoints>();

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EmailSync.GmailEmulator;
 
 /// <summary>The emulator's own router: every request under the mount prefix lands here.</summary>
-public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAuthEndpoints oauth, ControlApi control)
+public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAuthEndpoints oauth, ControlApi control, ILogger<EmulatorHttpHandler> logger)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -58,8 +58,19 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
             Query = ctx.Request.Query.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             Headers = Headers(ctx),
             Body = await ReadBodyAsync(ctx),
+            PublicBase = $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.PathBase}",
         };
-        var response = await gmail.HandleAsync(request, ctx.RequestAborted);
+        ApiResponse response;
+        try
+        {
+            response = await gmail.HandleAsync(request, ctx.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Gmail emulator failed on {Method} {Path}", request.Method, request.Path);
+            response = GoogleErrors.Error(500, "Internal error encountered.", "backendError");
+        }
+
         await WriteAsync(ctx, response);
     }
 
@@ -103,7 +114,18 @@ public sealed class EmulatorHttpHandler(GmailApi gmail, BatchHandler batch, OAut
         }
 
         using var ms = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        var encoding = ctx.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            // Google.Apis compresses request bodies (GZipEnabled is on by default).
+            await using var gzip = new System.IO.Compression.GZipStream(ctx.Request.Body, System.IO.Compression.CompressionMode.Decompress);
+            await gzip.CopyToAsync(ms, ctx.RequestAborted);
+        }
+        else
+        {
+            await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        }
+
         return ms.ToArray();
     }
 

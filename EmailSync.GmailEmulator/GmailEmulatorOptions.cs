@@ -76,6 +76,9 @@ public sealed class GmailEmulatorOptions
 
     public TimeSpan WatchLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>When set, a customer message arrives in one of the mailboxes this often (demo "mail flowing").</summary>
+    public TimeSpan? LiveMailInterval { get; set; }
+
     /// <summary>Require a Bearer token on Gmail calls (true, as Google). Tests may issue tokens via the control API.</summary>
     public bool RequireAuthentication { get; set; } = true;
 }

@@ -18,6 +18,7 @@ public static class Program
         ["--mailbox"] = "GmailEmulator:LoadIntoMailbox",
         ["--quota"] = "GmailEmulator:QuotaTier",
         ["--push-endpoint"] = "GmailEmulator:PushEndpoint",
+        ["--live-mail"] = "GmailEmulator:LiveMailInterval",
     };
 
     public static void Main(string[] args)

@@ -193,9 +193,10 @@ public sealed class AssociationDirectory
         var tokens = new List<string>();
         var span = text.AsSpan();
         var i = 0;
+        Span<char> buffer = stackalloc char[text.Length];
         while (Associator.NextWord(span, ref i, out var word))
         {
-            tokens.Add(word.ToString());
+            tokens.Add(Associator.Fold(word, buffer).ToString());
         }
 
         return [.. tokens];

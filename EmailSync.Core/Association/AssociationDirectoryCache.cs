@@ -61,6 +61,19 @@ public sealed class AssociationDirectoryCache(IServiceScopeFactory scopes, TimeP
     /// <summary>Drops this instance's entry at once (other instances notice the bumped version).</summary>
     public void Invalidate(Guid organizationId) => entries.TryRemove(organizationId, out _);
 
+    /// <summary>
+    /// For code outside Association that changes what matching reads — aliases, memberships, connected Google
+    /// accounts, or organization fields written directly: marks the rules changed for every instance.
+    /// (Re-associating stored mail is separate: queue a <see cref="ReassociationRequest"/> if it should move.)
+    /// </summary>
+    public async Task MarkChangedAsync(Guid organizationId, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = scope.ServiceProvider.GetRequiredService<IEmailSyncDbContextFactory>().CreateForOrganization(organizationId);
+        await AssociationRulesLoader.BumpVersionAsync(db, organizationId, ct);
+        Invalidate(organizationId);
+    }
+
     private bool IsFresh(Guid organizationId, long version, out Associator associator)
     {
         if (entries.TryGetValue(organizationId, out var entry) && entry.Version == version && clock.GetUtcNow() - entry.LoadedAt < MaxAge)

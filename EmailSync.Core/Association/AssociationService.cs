@@ -83,12 +83,27 @@ public sealed class AssociationService(
         return summary;
     }
 
-    /// <summary>How many emails <paramref name="change"/> would link and unlink, for the current organization. Nothing is written.</summary>
-    public Task<ReassociationPreview> PreviewAsync(RuleChange change, CancellationToken ct = default) =>
-        PreviewAsync(CurrentOrganization(), change, ct);
+    /// <summary>
+    /// Which of these threads already sit on a customer's timeline — for the sync pipeline to decide, before
+    /// storing a new message, whether to keep its body (a reply in a linked thread is customer mail).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> LinkedThreadsAsync(Guid organizationId, IReadOnlyCollection<string> threadKeys, CancellationToken ct)
+    {
+        await using var db = factory.CreateForOrganization(organizationId);
+        var keys = threadKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal).ToList();
+        var linked = await InChunksAsync(keys, chunk => db.EmailMessages.AsNoTracking()
+            .Where(m => chunk.Contains(m.ThreadKey!) && m.Links.Any(l => !l.IsSuppressed))
+            .Select(m => m.ThreadKey!)
+            .Distinct()
+            .ToListAsync(ct));
+        return linked.ToHashSet(StringComparer.Ordinal);
+    }
 
-    /// <summary>How many emails <paramref name="change"/> would link and unlink. The change must already be validated.</summary>
-    public async Task<ReassociationPreview> PreviewAsync(Guid organizationId, RuleChange change, CancellationToken ct = default)
+    /// <summary>
+    /// How many emails <paramref name="change"/> would link and unlink. Nothing is written. The change must be
+    /// validated and normalised first: callers use <see cref="MatchingRulesService.PreviewAsync"/>.
+    /// </summary>
+    internal async Task<ReassociationPreview> PreviewAsync(Guid organizationId, RuleChange change, CancellationToken ct = default)
     {
         await using var db = factory.CreateForOrganization(organizationId);
         var (before, _) = await AssociationRulesLoader.LoadAsync(db, organizationId, ct);
@@ -166,6 +181,8 @@ public sealed class AssociationService(
         List<long> ids;
         await using (var db = factory.CreateForOrganization(organizationId))
         {
+            // Loads (and checks) the organization's rules before any work.
+            await directories.GetAsync(db, organizationId, ct);
             ids = await AffectedMessageIdsAsync(db, scope, ct);
         }
 
@@ -266,7 +283,8 @@ public sealed class AssociationService(
 
         var plan = LinkPlanner.Build(associator, batch.Messages, batch.StoredLinks);
         var created = 0;
-        if (createTemporary && associator.Directory.Rules.ImportAllEmails)
+        // Read fresh: the import switch lives with the sync settings, which do not version the matching rules.
+        if (createTemporary && await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.ImportAllEmails).FirstAsync(ct))
         {
             var (temporary, made) = await CreateTemporaryCustomersAsync(db, organizationId, batch, plan, ct);
             if (temporary.Count > 0)

@@ -111,6 +111,7 @@ public sealed class Associator(AssociationDirectory directory)
         var externalCount = 0;
         var usable = 0;
         var automatedSender = false;
+        var excluded = -1;
         for (var i = 0; i < count; i++)
         {
             var p = participants[i];
@@ -122,14 +123,9 @@ public sealed class Associator(AssociationDirectory directory)
             usable++;
             var address = p.Address.AsSpan().Trim();
             var domain = DomainOf(p);
-            if (directory.ExcludedAddressLookup.Contains(address))
+            if (excluded < 0 && (directory.ExcludedAddressLookup.Contains(address) || AssociationDirectory.MatchesSuffix(directory.ExcludedDomainLookup, domain)))
             {
-                return new AssociationResult(AssociationOutcome.Excluded, detail: address.ToString().ToLowerInvariant(), detailIsAddress: true);
-            }
-
-            if (AssociationDirectory.MatchesSuffix(directory.ExcludedDomainLookup, domain))
-            {
-                return new AssociationResult(AssociationOutcome.Excluded, detail: domain.ToString().ToLowerInvariant());
+                excluded = i;
             }
 
             if (p.Kind == ParticipantKind.From && IsNoReply(address))
@@ -151,7 +147,17 @@ public sealed class Associator(AssociationDirectory directory)
 
         if (externalCount == 0)
         {
+            // Internal-only stays internal-only (not imported) even when an admin excluded a colleague.
             return AssociationResult.InternalOnlyResult;
+        }
+
+        if (excluded >= 0)
+        {
+            var p = participants[excluded];
+            var address = p.Address.AsSpan().Trim();
+            return directory.ExcludedAddressLookup.Contains(address)
+                ? new AssociationResult(AssociationOutcome.Excluded, detail: address.ToString().ToLowerInvariant(), detailIsAddress: true)
+                : new AssociationResult(AssociationOutcome.Excluded, detail: ExcludedDomainOf(DomainOf(p)));
         }
 
         if (candidate.IsBulk || candidate.IsAutomated || automatedSender)
@@ -193,6 +199,23 @@ public sealed class Associator(AssociationDirectory directory)
         }
 
         return Unmatched(participants, external);
+    }
+
+    /// <summary>The exclusion entry that covers the domain (the domain itself or a parent).</summary>
+    private string ExcludedDomainOf(ReadOnlySpan<char> domain)
+    {
+        var d = domain;
+        while (d.Contains('.'))
+        {
+            if (directory.ExcludedDomainLookup.Contains(d))
+            {
+                return d.ToString().ToLowerInvariant();
+            }
+
+            d = d[(d.IndexOf('.') + 1)..];
+        }
+
+        return domain.ToString().ToLowerInvariant();
     }
 
     /// <summary>The customer a domain (or its nearest parent) belongs to; never for free-mail domains.</summary>
@@ -278,18 +301,20 @@ public sealed class Associator(AssociationDirectory directory)
             return;
         }
 
+        // Names and words compare without accents ("Telefonica" finds Telefónica), so fold each word first.
+        Span<char> folded = stackalloc char[MaxFoldedWord];
         var span = text.AsSpan();
         var i = 0;
         while (NextWord(span, ref i, out var word))
         {
-            if (!directory.BodyNameLookup.TryGetValue(word, out var names))
+            if (word.Length > MaxFoldedWord || !directory.BodyNameLookup.TryGetValue(Fold(word, folded), out var names))
             {
                 continue;
             }
 
             foreach (var name in names)
             {
-                if (FollowingWordsMatch(span, i, name.Tokens))
+                if (FollowingWordsMatch(span, i, name.Tokens, folded))
                 {
                     var customer = directory.FindCustomer(name.CustomerId);
                     Add(ref matches, new AssociationMatch(name.CustomerId, null, MatchReason.BodyReference, customer?.Name ?? string.Join(' ', name.Tokens)));
@@ -299,17 +324,43 @@ public sealed class Associator(AssociationDirectory directory)
         }
     }
 
-    private static bool FollowingWordsMatch(ReadOnlySpan<char> text, int position, string[] tokens)
+    private const int MaxFoldedWord = 64;
+
+    private static bool FollowingWordsMatch(ReadOnlySpan<char> text, int position, string[] tokens, Span<char> buffer)
     {
         for (var t = 1; t < tokens.Length; t++)
         {
-            if (!NextWord(text, ref position, out var word) || !word.Equals(tokens[t], StringComparison.OrdinalIgnoreCase))
+            if (!NextWord(text, ref position, out var word) || word.Length > MaxFoldedWord
+                || !Fold(word, buffer).Equals(tokens[t], StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Copies <paramref name="word"/> into <paramref name="buffer"/> without Latin diacritics (á→a, ç→c, ñ→n, ü→u ...).</summary>
+    internal static ReadOnlySpan<char> Fold(ReadOnlySpan<char> word, Span<char> buffer)
+    {
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = word[i];
+            buffer[i] = c < '\u00C0' ? c : char.ToLowerInvariant(c) switch
+            {
+                'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' => 'a',
+                'ç' => 'c',
+                'è' or 'é' or 'ê' or 'ë' => 'e',
+                'ì' or 'í' or 'î' or 'ï' => 'i',
+                'ñ' => 'n',
+                'ò' or 'ó' or 'ô' or 'õ' or 'ö' or 'ø' => 'o',
+                'ù' or 'ú' or 'û' or 'ü' => 'u',
+                'ý' or 'ÿ' => 'y',
+                _ => c,
+            };
+        }
+
+        return buffer[..word.Length];
     }
 
     /// <summary>The next run of letters or digits at or after <paramref name="index"/> (whole words only).</summary>

@@ -61,6 +61,19 @@ public sealed class MatchingRulesService(
 
     public Task SetBodyReferenceAsync(bool enabled, CancellationToken ct = default) => ApplyAsync(new RuleChange.SetBodyReference(enabled), ct);
 
+    /// <summary>Re-runs matching over all the organization's stored mail in the background (a "re-match now" button).</summary>
+    public async Task ReassociateAllAsync(CancellationToken ct = default)
+    {
+        var organizationId = CurrentOrganization();
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            db.AuditEvents.Add(audit.Create("matching.reassociation-requested", "all mail"));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await queue.EnqueueAsync(new ReassociationRequest(organizationId, ReassociationScope.All, "re-match all mail"), ct);
+    }
+
     /// <summary>
     /// Validates <paramref name="change"/> (same messages as applying it) and counts the emails it would link
     /// and unlink, without writing anything.
@@ -248,6 +261,11 @@ internal static class RuleChangeValidator
                     throw new ValidationException($"{domain} is a free-mail domain: making it internal would hide every customer who writes from it. Add your colleagues' own addresses as aliases instead.");
                 }
 
+                if (IsPublicSuffix(domain))
+                {
+                    throw new ValidationException(PublicSuffixMessage(domain));
+                }
+
                 var owner = await DomainOwnerAsync(db, domain, ct);
                 return owner is null
                     ? c with { Domain = domain }
@@ -339,6 +357,11 @@ internal static class RuleChangeValidator
     /// <summary>Why a (normalised) domain cannot be a customer's domain in this organization, or null.</summary>
     public static string? DomainProblem(Organization org, string domain)
     {
+        if (IsPublicSuffix(domain))
+        {
+            return PublicSuffixMessage(domain);
+        }
+
         if (IsGeneric(org, domain))
         {
             return $"{domain} is a free-mail domain shared by many people, so it never matches by domain. Add the person's address as a contact instead.";
@@ -384,6 +407,22 @@ internal static class RuleChangeValidator
 
     private static async Task<string> CustomerNameAsync(EmailSyncDbContext db, long customerId, CancellationToken ct) =>
         await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct) ?? throw new CustomerNotFoundException(customerId);
+
+    /// <summary>Country-code second-level suffixes under which anyone registers ("co.uk", "com.br"): never one organization's domain.</summary>
+    private static readonly HashSet<string> PublicSuffixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk", "ltd.uk", "plc.uk",
+        "com.br", "net.br", "org.br", "gov.br", "com.ar", "net.ar", "org.ar", "gob.ar", "com.mx", "org.mx", "gob.mx",
+        "com.co", "com.pe", "com.uy", "com.py", "com.ve", "com.ec", "com.bo",
+        "co.jp", "ne.jp", "or.jp", "ac.jp", "co.kr", "or.kr", "com.cn", "net.cn", "org.cn", "com.hk", "com.tw", "com.sg",
+        "co.in", "net.in", "org.in", "com.au", "net.au", "org.au", "co.nz", "org.nz", "co.za", "org.za",
+        "com.tr", "com.es", "nom.es", "org.es", "com.pt", "com.pl", "com.ru", "com.ua", "co.il", "com.eg", "com.sa",
+    };
+
+    private static bool IsPublicSuffix(string domain) => PublicSuffixes.Contains(domain);
+
+    private static string PublicSuffixMessage(string domain) =>
+        $"{domain} is a public suffix under which anyone can register a domain; enter the organization's own domain (like acme.{domain}).";
 
     private static Task<string?> DomainOwnerAsync(EmailSyncDbContext db, string domain, CancellationToken ct) =>
         db.CustomerDomains.Where(d => d.Domain == domain).Select(d => db.Customers.Where(c => c.Id == d.CustomerId).Select(c => c.Name).FirstOrDefault()).FirstOrDefaultAsync(ct);

@@ -30,8 +30,13 @@ public sealed record ReassociationProgress(
     string? TraceId,
     DateTimeOffset UpdatedAt)
 {
-    /// <summary>0..1; 1 when done or when there was nothing to do.</summary>
-    public double Fraction => State == ReassociationState.Completed || Total == 0 ? 1 : Math.Clamp((double)Processed / Total, 0, 1);
+    /// <summary>0..1 for a progress bar: 0 while queued, 1 when done or when there was nothing to do.</summary>
+    public double Fraction => State switch
+    {
+        ReassociationState.Queued => 0,
+        ReassociationState.Completed => 1,
+        _ => Total == 0 ? 1 : Math.Clamp((double)Processed / Total, 0, 1),
+    };
 
     public bool IsFinished => State is ReassociationState.Completed or ReassociationState.Failed;
 }
@@ -64,6 +69,9 @@ public sealed class ReassociationQueue(ReassociationNotifier notifier, TimeProvi
             return;
         }
 
+        // Published first, so a run that finishes meanwhile cannot be followed by a stale "queued".
+        await notifier.PublishAsync(new ReassociationProgress(request.OrganizationId, ReassociationState.Queued, request.Reason,
+            0, 0, 0, 0, 0, 0, 0, null, null, clock.GetUtcNow()));
         bool isNew;
         lock (gate)
         {
@@ -73,13 +81,14 @@ public sealed class ReassociationQueue(ReassociationNotifier notifier, TimeProvi
                 : existing! with { Scope = existing.Scope.Union(request.Scope), Reason = existing.Reason + "; " + request.Reason };
         }
 
-        await notifier.PublishAsync(new ReassociationProgress(request.OrganizationId, ReassociationState.Queued, pending[request.OrganizationId].Reason,
-            0, 0, 0, 0, 0, 0, 0, null, null, clock.GetUtcNow()));
         if (isNew)
         {
             await channel.Writer.WriteAsync(request.OrganizationId, ct);
         }
     }
+
+    /// <summary>True while a request for the organization waits to be picked up.</summary>
+    public bool HasPending(Guid organizationId) => pending.ContainsKey(organizationId);
 
     /// <summary>Waits for the next organization with pending work and takes its (merged) request.</summary>
     internal async ValueTask<ReassociationRequest> DequeueAsync(CancellationToken ct)

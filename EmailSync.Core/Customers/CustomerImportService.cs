@@ -84,11 +84,11 @@ public sealed class CustomerImportService(
             var name = Cell("name");
             if (name.Length == 0)
             {
-                rowErrors.Add("a customer name is required");
+                rowErrors.Add("A customer name is required");
             }
             else if (name.Length > 200)
             {
-                rowErrors.Add("the customer name is longer than 200 characters");
+                rowErrors.Add("The customer name is longer than 200 characters");
             }
 
             customers.TryGetValue(name, out var customer);
@@ -109,11 +109,11 @@ public sealed class CustomerImportService(
                 }
                 else if (domainOwners.TryGetValue(domain, out var ownerId) && ownerId != customer?.Id)
                 {
-                    rowErrors.Add($"the domain {domain} already belongs to {NameOf(customers, ownerId)}");
+                    rowErrors.Add($"The domain {domain} already belongs to {NameOf(customers, ownerId)}");
                 }
                 else if (newDomainOwners.TryGetValue(domain, out var newOwner) && !string.Equals(newOwner.Name, name, StringComparison.OrdinalIgnoreCase))
                 {
-                    rowErrors.Add($"the domain {domain} is given to {newOwner.Name} on an earlier line");
+                    rowErrors.Add($"The domain {domain} is given to {newOwner.Name} on an earlier line");
                 }
                 else if (!domainOwners.ContainsKey(domain) && !newDomainOwners.ContainsKey(domain) && !rowDomains.Contains(domain))
                 {
@@ -150,23 +150,23 @@ public sealed class CustomerImportService(
             }
             else if (contactName.Length > 0 || championText.Length > 0)
             {
-                rowErrors.Add("contact_name and champion need a contact_email");
+                rowErrors.Add("A contact_name or champion needs a contact_email");
             }
 
             if (contactName.Length > ContactService.MaxNameLength)
             {
-                rowErrors.Add($"the contact name is longer than {ContactService.MaxNameLength} characters");
+                rowErrors.Add($"The contact name is longer than {ContactService.MaxNameLength} characters");
             }
 
             var champion = false;
             if (championText.Length > 0 && !TryParseBool(championText, out champion))
             {
-                rowErrors.Add($"champion must be yes or no (was '{championText}')");
+                rowErrors.Add($"Champion must be yes or no (was '{championText}')");
             }
 
             if (rowErrors.Count > 0)
             {
-                errors.Add(new CustomerImportError(row.Line, Capitalize(string.Join("; ", rowErrors)) + "."));
+                errors.Add(new CustomerImportError(row.Line, string.Join("; ", rowErrors.Select(e => e.TrimEnd('.'))) + "."));
             }
             else
             {
@@ -304,8 +304,6 @@ public sealed class CustomerImportService(
                 return false;
         }
     }
-
-    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
 /// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, line breaks inside quotes, CRLF or LF.</summary>

@@ -24,10 +24,19 @@ public sealed class CustomerService(
     AssociationDirectoryCache directories,
     IReassociationQueue queue)
 {
-    public async Task<CustomerPage> ListAsync(string? search = null, int skip = 0, int take = 50, CancellationToken ct = default)
+    public Task<CustomerPage> ListAsync(string? search = null, int skip = 0, int take = 50, CancellationToken ct = default) =>
+        ListAsync(search, skip, take, temporary: null, ct);
+
+    /// <param name="temporary">True: only temporary customers (to confirm or merge); false: only confirmed ones; null: all.</param>
+    public async Task<CustomerPage> ListAsync(string? search, int skip, int take, bool? temporary, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.Customers.AsNoTracking();
+        if (temporary is { } onlyTemporary)
+        {
+            query = query.Where(c => c.IsTemporary == onlyTemporary);
+        }
+
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLowerInvariant();
@@ -251,9 +260,10 @@ public sealed class CustomerService(
     private static async Task EnsureNameFreeAsync(EmailSyncDbContext db, string name, long? exceptId, CancellationToken ct)
     {
         var lower = name.ToLower();
-        if (await db.Customers.AnyAsync(c => c.Name.ToLower() == lower && c.Id != exceptId, ct))
+        var existing = await db.Customers.Where(c => c.Name.ToLower() == lower && c.Id != exceptId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (existing is not null)
         {
-            throw new ValidationException($"A customer named {name} already exists.");
+            throw new ValidationException($"A customer named {existing} already exists.");
         }
     }
 

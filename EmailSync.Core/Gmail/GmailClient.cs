@@ -40,6 +40,7 @@ public sealed class GmailClientFactory(
             ApplicationName = "EmailSync",
             BaseUri = endpoints.GmailBaseUri,
             GZipEnabled = true,
+            HttpClientTimeout = retry.Value.RequestTimeout,
             DefaultExponentialBackOffPolicy = Google.Apis.Http.ExponentialBackOffPolicy.None,
             HttpClientInitializer = new Initializers(credential, handler, retry.Value.MaxTries),
         });
@@ -133,42 +134,17 @@ public sealed class GmailMailboxClient(GmailApiService service, string account, 
     /// </summary>
     public async Task<IReadOnlyList<RawMessage>> GetRawAsync(IReadOnlyList<string> ids, CancellationToken ct, int rounds = 5)
     {
-        var results = new Dictionary<string, RawMessage>(ids.Count);
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, RawMessage>(StringComparer.Ordinal);
         var pending = ids.Distinct().ToList();
         for (var round = 0; round < rounds && pending.Count > 0; round++)
         {
-            var retry = new List<string>();
-            foreach (var chunk in pending.Chunk(governor.BatchSize))
-            {
-                await governor.AcquireAsync(account, governor.Cost(GmailMethod.MessagesGet) * chunk.Length, ct);
-                using var slot = await governor.EnterAsync(account, ct);
-                var batch = new BatchRequest(service, service.BatchUri);
-                foreach (var id in chunk)
-                {
-                    var get = service.Users.GetMessage(id);
-                    get.Format = "raw";
-                    get.Fields = RawFields;
-                    batch.Queue<GmailMessage>(get, (message, error, index, response) =>
-                    {
-                        if (message is not null)
-                        {
-                            results[id] = new RawMessage(message.Id, message.ThreadId, message.LabelIds ?? [], message.InternalDate, Base64Url.Decode(message.Raw ?? ""), null);
-                        }
-                        else if (IsRetryable((int)response.StatusCode, error))
-                        {
-                            retry.Add(id);
-                        }
-                        else
-                        {
-                            results[id] = new RawMessage(id, "", [], null, null, $"{(int)response.StatusCode} {error?.Message}");
-                        }
-                    });
-                }
-
-                await batch.ExecuteAsync(ct);
-            }
-
-            pending = retry;
+            var retry = new System.Collections.Concurrent.ConcurrentBag<string>();
+            // Batches go out in parallel, up to the account's concurrency cap (the governor holds the rest).
+            await Parallel.ForEachAsync(
+                pending.Chunk(governor.BatchSize),
+                new ParallelOptions { MaxDegreeOfParallelism = governor.Options.MaxConcurrentPerUser, CancellationToken = ct },
+                async (chunk, token) => await FetchBatchAsync(chunk, results, retry, token));
+            pending = [.. retry];
             if (pending.Count > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, round)), ct);
@@ -181,6 +157,36 @@ public sealed class GmailMailboxClient(GmailApiService service, string account, 
         }
 
         return ids.Distinct().Select(id => results[id]).ToList();
+    }
+
+    private async Task FetchBatchAsync(string[] chunk, System.Collections.Concurrent.ConcurrentDictionary<string, RawMessage> results, System.Collections.Concurrent.ConcurrentBag<string> retry, CancellationToken ct)
+    {
+        await governor.AcquireAsync(account, governor.Cost(GmailMethod.MessagesGet) * chunk.Length, ct);
+        using var slot = await governor.EnterAsync(account, ct);
+        var batch = new BatchRequest(service, service.BatchUri);
+        foreach (var id in chunk)
+        {
+            var get = service.Users.GetMessage(id);
+            get.Format = "raw";
+            get.Fields = RawFields;
+            batch.Queue<GmailMessage>(get, (message, error, index, response) =>
+            {
+                if (message is not null)
+                {
+                    results[id] = new RawMessage(message.Id, message.ThreadId, message.LabelIds ?? [], message.InternalDate, Base64Url.Decode(message.Raw ?? ""), null);
+                }
+                else if (IsRetryable((int)response.StatusCode, error))
+                {
+                    retry.Add(id);
+                }
+                else
+                {
+                    results[id] = new RawMessage(id, "", [], null, null, $"{(int)response.StatusCode} {error?.Message}");
+                }
+            });
+        }
+
+        await batch.ExecuteAsync(ct);
     }
 
     private static bool IsRetryable(int status, RequestError? error) =>

@@ -17,6 +17,9 @@ public sealed class GmailRetryOptions
 
     /// <summary>No single wait is longer, even when Retry-After asks for more.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(64);
+
+    /// <summary>A call (with its retries) that takes longer fails; the sync turn ends and the next resumes from the cursor.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 }
 
 /// <summary>

@@ -29,6 +29,7 @@ public sealed class MailboxConnections(
     RefreshTokenProtector protector,
     AccessTokenCache tokens,
     SyncTrigger trigger,
+    Association.AssociationDirectoryCache directories,
     TimeProvider clock)
 {
     public async Task<MailboxView?> GetAsync(string userId, CancellationToken ct = default)
@@ -81,6 +82,12 @@ public sealed class MailboxConnections(
         await db.SaveChangesAsync(ct);
         tokens.Forget(connection.Id);
         await AuditAsync(db, userId, "gmail.connected", account, $"Scopes: {connection.GrantedScopes}", ct);
+        // The connected Google account is one of the organization's own addresses: never a customer match.
+        foreach (var organization in await db.Memberships.Where(m => m.UserId == userId).Select(m => m.OrganizationId).ToListAsync(ct))
+        {
+            await directories.MarkChangedAsync(organization, ct);
+        }
+
         trigger.Request(connection.Id);
         return (await GetAsync(userId, ct))!;
     }

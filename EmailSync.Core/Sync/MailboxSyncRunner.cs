@@ -207,58 +207,64 @@ public sealed partial class MailboxSyncRunner(
             return (0, true);
         }
 
+        // Pipelined: while one page is stored, the next is listed, fetched and parsed.
         var imported = 0;
-        while (state.QueryIndex < scope.Queries.Count)
+        var ahead = state.QueryIndex < scope.Queries.Count ? ListAndFetchAsync(gmail, connection, scope.Queries[state.QueryIndex], state.PageToken, ct) : null;
+        while (ahead is not null)
         {
-            if (clock.GetTimestamp() > deadline)
+            var (page, batch) = await ahead;
+            var refs = page.Messages ?? [];
+            var (nextQuery, nextToken) = page.NextPageToken is { } token ? (state.QueryIndex, token) : (state.QueryIndex + 1, (string?)null);
+            var more = nextQuery < scope.Queries.Count;
+            ahead = more && clock.GetTimestamp() < deadline ? ListAndFetchAsync(gmail, connection, scope.Queries[nextQuery], nextToken, ct) : null;
+            try
+            {
+                if (state.PageToken is null && state.QueryIndex == 0 || state.TotalEstimate == 0)
+                {
+                    state.TotalEstimate = Math.Max(state.TotalEstimate, page.ResultSizeEstimate ?? refs.Count);
+                }
+
+                var stored = await StoreAsync(connection, [target], batch, filterByScope: false, ct);
+                imported += stored;
+                state.Listed += refs.Count;
+                state.Fetched += batch.Fetched;
+                state.Imported += stored;
+                state.Failed += batch.Failed;
+                state.QueryIndex = nextQuery;
+                state.PageToken = nextToken;
+                if (!more)
+                {
+                    state.BackfillCompletedAt = clock.GetUtcNow();
+                    state.LastReconciledAt = clock.GetUtcNow();
+                }
+
+                // The cursor is saved after every page: a crash resumes here.
+                await SaveStateAsync(state, ct);
+                await UpdateConnectionAsync(connection.Id, c =>
+                {
+                    c.Status = state.BackfillCompletedAt is null ? MailboxStatus.Syncing : c.Status;
+                    c.ListedCount = state.Listed;
+                    c.FetchedCount = state.Fetched;
+                    c.TotalEstimate = Math.Max(state.TotalEstimate, state.Listed);
+                }, ct);
+                if (!await leases.RenewAsync(connection.Id, ct))
+                {
+                    throw new LeaseLostException(connection.Id);
+                }
+
+                await notifier.PublishAsync(new SyncEvent(connection.Id, connection.UserId, [scope.OrganizationId], stored));
+            }
+            catch
+            {
+                // Whatever the page ahead does now, nobody will wait for it.
+                _ = ahead?.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw;
+            }
+
+            if (more && ahead is null)
             {
                 return (imported, false);
             }
-
-            var page = await gmail.ListMessagesAsync(scope.Queries[state.QueryIndex], state.PageToken, options.Value.ListPageSize, ct);
-            var refs = page.Messages ?? [];
-            if (state.PageToken is null && state.QueryIndex == 0 || state.TotalEstimate == 0)
-            {
-                state.TotalEstimate = Math.Max(state.TotalEstimate, page.ResultSizeEstimate ?? refs.Count);
-            }
-
-            var result = await ImportAsync(gmail, connection, [target], refs.Select(r => r.Id).ToList(), filterByScope: false, ct);
-            imported += result.Imported;
-            state.Listed += refs.Count;
-            state.Fetched += result.Fetched;
-            state.Imported += result.Imported;
-            state.Failed += result.Failed;
-            if (page.NextPageToken is { } next)
-            {
-                state.PageToken = next;
-            }
-            else
-            {
-                state.PageToken = null;
-                state.QueryIndex++;
-            }
-
-            if (state.QueryIndex >= scope.Queries.Count)
-            {
-                state.BackfillCompletedAt = clock.GetUtcNow();
-                state.LastReconciledAt = clock.GetUtcNow();
-            }
-
-            // The cursor is saved after every page: a crash resumes here.
-            await SaveStateAsync(state, ct);
-            await UpdateConnectionAsync(connection.Id, c =>
-            {
-                c.Status = state.BackfillCompletedAt is null ? MailboxStatus.Syncing : c.Status;
-                c.ListedCount = state.Listed;
-                c.FetchedCount = state.Fetched;
-                c.TotalEstimate = Math.Max(state.TotalEstimate, state.Listed);
-            }, ct);
-            if (!await leases.RenewAsync(connection.Id, ct))
-            {
-                throw new LeaseLostException(connection.Id);
-            }
-
-            await notifier.PublishAsync(new SyncEvent(connection.Id, connection.UserId, [scope.OrganizationId], result.Imported));
         }
 
         if (state.BackfillCompletedAt is null)
@@ -382,12 +388,27 @@ public sealed partial class MailboxSyncRunner(
 
     private sealed record ImportResult(int Fetched, int Imported, int Failed);
 
+    /// <summary>Messages fetched and parsed, not yet stored.</summary>
+    private sealed record FetchBatch(IReadOnlyList<FetchedEmail> Emails, int Fetched, int Failed);
+
+    private async Task<(GmailMessageList Page, FetchBatch Batch)> ListAndFetchAsync(GmailMailboxClient gmail, MailboxConnection connection, string query, string? pageToken, CancellationToken ct)
+    {
+        var page = await gmail.ListMessagesAsync(query, pageToken, options.Value.ListPageSize, ct);
+        return (page, await FetchAsync(gmail, connection, (page.Messages ?? []).Select(m => m.Id).ToList(), ct));
+    }
+
     /// <summary>Fetches each id once (raw, batched), parses it, and stores it into every target that wants it.</summary>
     private async Task<ImportResult> ImportAsync(GmailMailboxClient gmail, MailboxConnection connection, IReadOnlyList<Target> targets, List<string> ids, bool filterByScope, CancellationToken ct)
     {
+        var batch = await FetchAsync(gmail, connection, ids, ct);
+        return new ImportResult(batch.Fetched, await StoreAsync(connection, targets, batch, filterByScope, ct), batch.Failed);
+    }
+
+    private async Task<FetchBatch> FetchAsync(GmailMailboxClient gmail, MailboxConnection connection, List<string> ids, CancellationToken ct)
+    {
         if (ids.Count == 0)
         {
-            return new ImportResult(0, 0, 0);
+            return new FetchBatch([], 0, 0);
         }
 
         // Skip what this mailbox already gave us (a resumed page, a re-listed window).
@@ -405,28 +426,28 @@ public sealed partial class MailboxSyncRunner(
             throw new HttpRequestException($"Gmail kept failing to return message {stuck.Id}; the page will be retried.");
         }
 
-        var failed = 0;
-        var parsed = new List<FetchedEmail>(raws.Count);
-        foreach (var raw in raws)
+        foreach (var raw in raws.Where(r => r.Raw is null))
         {
-            if (raw.Raw is null)
-            {
-                failed++;
-                LogFetchFailed(connection.Id, raw.Id, raw.Error);
-                continue;
-            }
-
-            parsed.Add(new FetchedEmail(raw, parser.Parse(raw.Raw)));
+            LogFetchFailed(connection.Id, raw.Id, raw.Error);
         }
 
+        // Parsing is CPU work: use every core (the single database writer is the real bound).
+        var parsed = raws.Where(r => r.Raw is not null).AsParallel().AsOrdered()
+            .Select(raw => new FetchedEmail(raw, parser.Parse(raw.Raw!)))
+            .ToList();
+        return new FetchBatch(parsed, raws.Count, raws.Count(r => r.Raw is null));
+    }
+
+    private async Task<int> StoreAsync(MailboxConnection connection, IReadOnlyList<Target> targets, FetchBatch batch, bool filterByScope, CancellationToken ct)
+    {
         var imported = 0;
         foreach (var target in targets)
         {
-            var batch = filterByScope ? parsed.Where(e => target.Scope.Includes(e.Parsed, e.SentAt)).ToList() : parsed;
-            imported += await StoreWithRetryAsync(target, connection, batch, ct);
+            var emails = filterByScope ? batch.Emails.Where(e => target.Scope.Includes(e.Parsed, e.SentAt)).ToList() : batch.Emails.ToList();
+            imported += await StoreWithRetryAsync(target, connection, emails, ct);
         }
 
-        return new ImportResult(raws.Count, imported, failed);
+        return imported;
     }
 
     private async Task<int> StoreWithRetryAsync(Target target, MailboxConnection connection, List<FetchedEmail> batch, CancellationToken ct)

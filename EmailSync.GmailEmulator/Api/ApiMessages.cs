@@ -16,6 +16,9 @@ public sealed class ApiRequest
     public byte[] Body { get; init; } = [];
     public string? ContentType => Headers.GetValueOrDefault("Content-Type");
 
+    /// <summary>scheme://host/pathbase of the emulator as the caller reached it (for absolute URLs it hands out).</summary>
+    public string? PublicBase { get; init; }
+
     public string? Q(string name) => Query.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
 }
 

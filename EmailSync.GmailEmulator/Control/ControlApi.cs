@@ -144,7 +144,17 @@ public sealed class ControlApi(EmulatorState state, TokenService tokens, QuotaGo
             raw = Compose(box, r);
         }
 
-        var labels = r.LabelIds?.Select(l => l).ToArray();
+        if (raw.Length == 0)
+        {
+            throw new ControlException(400, "The message is empty.");
+        }
+
+        string[]? labels;
+        lock (box.Sync)
+        {
+            labels = r.LabelIds?.Select(l => box.FindLabel(l)?.Id ?? l).ToArray();
+        }
+
         var m = Store.Deliver(box, raw, labels, r.ThreadId, r.InternalDate is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
         lock (box.Sync)
         {

@@ -24,7 +24,12 @@ public sealed class EmulatorState
         SeedFromOptions();
     }
 
+    private readonly List<Mailbox> seeded = [];
+
     public MailboxStore Store { get; }
+
+    /// <summary>The mailboxes created from the options at start (not those added later through the control API).</summary>
+    public IReadOnlyList<Mailbox> SeededMailboxes => seeded;
 
     public World World { get; }
 
@@ -47,7 +52,7 @@ public sealed class EmulatorState
         foreach (var seed in seeds)
         {
             var count = seed.MessageCount ?? options.MessagesPerMailbox;
-            CreateMailbox(seed.Address, seed.DisplayName, seed.Aliases, count);
+            seeded.Add(CreateMailbox(seed.Address, seed.DisplayName, seed.Aliases, count));
             total += count;
         }
 

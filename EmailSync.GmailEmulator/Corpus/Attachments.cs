@@ -73,7 +73,7 @@ public static class Attachments
         Chunk(ms, "IHDR", ihdr);
         using (var z = new MemoryStream())
         {
-            using (var zs = new ZLibStream(z, CompressionLevel.Optimal, leaveOpen: true))
+            using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true))
             {
                 zs.Write(raw);
             }
@@ -187,7 +187,7 @@ public static class Attachments
         {
             foreach (var (name, xml) in files)
             {
-                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
                 entry.LastWriteTime = FixedZipTime;
                 using var s = entry.Open();
                 s.Write(Encoding.UTF8.GetBytes(xml));

@@ -56,8 +56,8 @@ public static class MailLoader
 
             var begin = lineEnd + 1;
             var end = k + 1 < starts.Count ? starts[k + 1] : data.Length;
-            // drop the separator newline mbox writers put before the next From_ line
-            if (k + 1 < starts.Count && end > begin && data[end - 1] == '\n')
+            // drop the separator newline mbox writers put after every message (before the next From_ line)
+            if (end > begin && data[end - 1] == '\n' && (k + 1 < starts.Count || end - 1 > begin && data[end - 2] is (byte)'\n' or (byte)'\r'))
             {
                 end--;
                 if (end > begin && data[end - 1] == '\r')

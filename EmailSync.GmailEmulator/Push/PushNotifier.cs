@@ -27,7 +27,12 @@ public sealed class PushNotifier : BackgroundService
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastSent = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<PushRecord> log = new();
     private readonly SemaphoreSlim signal = new(0);
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient http = new(new HttpClientHandler
+    {
+        // Push goes to the local app: on loopback, accept the development certificate even when untrusted.
+        ServerCertificateCustomValidationCallback = (request, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || request.RequestUri?.IsLoopback == true,
+    })
+    { Timeout = TimeSpan.FromSeconds(10) };
     private long messageCounter = 1_000_000_000;
     private string? endpointOverride;
 

@@ -495,19 +495,29 @@ public sealed class GmailQuery
         public override bool Eval(in QueryTarget t)
         {
             var doc = t.Message.Content.Doc;
+            if (field == AddressField.To)
+            {
+                // Gmail's to: also finds the message when the address is in Cc or Bcc.
+                return Any(doc.To, t.Mailbox) || Any(doc.Cc, t.Mailbox) || Any(doc.Bcc, t.Mailbox);
+            }
+
             var list = field switch
             {
                 AddressField.From => doc.From,
-                AddressField.To => doc.To,
                 AddressField.Cc => doc.Cc,
                 AddressField.Bcc => doc.Bcc,
                 _ => doc.DeliveredTo,
             };
+            return Any(list, t.Mailbox);
+        }
+
+        private bool Any(IReadOnlyList<AddressInfo> list, Mailbox mailbox)
+        {
             foreach (var a in list)
             {
                 if (v == "me")
                 {
-                    if (t.Mailbox.Owns(a.Address))
+                    if (mailbox.Owns(a.Address))
                     {
                         return true;
                     }

@@ -33,6 +33,8 @@ public sealed class ConnectGmailBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(page.GetByTestId("mailbox-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("SYNCING|ACTIVE"));
         // Live update, no reload: the backfill finishes and the chip turns ACTIVE.
         await Assertions.Expect(page.GetByTestId("mailbox-status")).ToHaveTextAsync("ACTIVE", new() { Timeout = 60_000 });
+        Directory.CreateDirectory(browser.ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(browser.ScreenshotFolder, "profile-connected.png") });
 
         await using var db = browser.CreateSystemContext();
         var connection = await db.MailboxConnections.SingleAsync(c => c.GoogleAccount == Accounts.Csm);

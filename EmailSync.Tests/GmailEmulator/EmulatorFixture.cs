@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmailSync.Tests.GmailEmulator;
 
@@ -107,6 +108,24 @@ public class EmulatorFixture : IAsyncLifetime
         var address = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)] + "@northwind-cs.com";
         await Control.CreateMailboxAsync(new CreateMailboxRequest(address, name, aliases, messages));
         return address;
+    }
+}
+
+/// <summary>An emulator of its own (for global settings such as quota) with a clock the tests move.</summary>
+public sealed class ClockedEmulatorFixture : EmulatorFixture
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Mounted at the root, as the standalone host does (the shared fixture uses /google).</summary>
+    protected override string Prefix => "";
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    protected override void Configure(GmailEmulatorOptions o)
+    {
+        base.Configure(o);
+        o.MessagesPerMailbox = 30;
+        o.LiveMailInterval = TimeSpan.FromHours(1);
     }
 }
 

@@ -369,4 +369,26 @@ public sealed class GmailApiTests(EmulatorFixture fx)
         Assert.Equal("host app", await client.GetStringAsync("/token"));
         Assert.Equal("host app", await client.GetStringAsync("/gmail/v1/users/me/profile"));
     }
+
+    [Fact]
+    public async Task List_PageTokens_SurviveNewAndDeletedMailBetweenPages()
+    {
+        var box = await fx.NewMailboxAsync("cursor", messages: 40);
+        var token = await fx.TokenAsync(box);
+        var before = (await fx.Control.GetMessagesAsync(box)).Where(m => !m.LabelIds.Contains("SPAM") && !m.LabelIds.Contains("TRASH")).Select(m => m.Id).ToList();
+        var page1 = await fx.GetOkAsync(token, "gmail/v1/users/me/messages?maxResults=10");
+        var ids = page1.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
+        await fx.Control.DeliverMessageAsync(box, new DeliverRequest { From = "new@acme.com", Subject = "Arrived meanwhile", Body = "x" });
+        await fx.Control.DeleteMessageAsync(box, ids[2]);
+        string? next = page1.GetProperty("nextPageToken").GetString();
+        while (next is not null)
+        {
+            var page = await fx.GetOkAsync(token, "gmail/v1/users/me/messages?maxResults=10&pageToken=" + next);
+            ids.AddRange(page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
+            next = page.TryGetProperty("nextPageToken", out var t) ? t.GetString() : null;
+        }
+
+        Assert.Equal(before, ids);
+        Assert.Equal(400, (await fx.GetAsync(token, "gmail/v1/users/me/messages?pageToken=garbage")).Status);
+    }
 }

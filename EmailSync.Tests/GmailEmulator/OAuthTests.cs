@@ -255,6 +255,25 @@ public sealed partial class OAuthTests(OAuthFixture fx) : IClassFixture<OAuthFix
         Assert.Equal("invalid_grant", ex.Error.Error);
     }
 
+    [Fact]
+    public async Task PromptNone_RedirectsWithoutPage_OnlyForAnExistingGrant()
+    {
+        var box = await fx.NewMailboxAsync("silent");
+        var (_, challenge) = NewPkce();
+        var url = $"o/oauth2/v2/auth?client_id={OAuthFixture.ClientId}&redirect_uri={Uri.EscapeDataString(OAuthFixture.Redirect)}&response_type=code" +
+            $"&scope={Uri.EscapeDataString(EmulatorFixture.Readonly)}&state=s1&prompt=none&login_hint={box}&code_challenge={challenge}&code_challenge_method=S256";
+        var refused = await browser.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("consent_required", QueryHelpers.ParseQuery(refused.Headers.Location!.Query)["error"]);
+
+        await fx.Control.IssueAccessTokenAsync(box, [EmulatorFixture.Readonly], OAuthFixture.ClientId);
+        var granted = await browser.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
+        var q = QueryHelpers.ParseQuery(granted.Headers.Location!.Query);
+        Assert.False(string.IsNullOrEmpty(q["code"]));
+        Assert.Equal("s1", q["state"]);
+    }
+
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
 

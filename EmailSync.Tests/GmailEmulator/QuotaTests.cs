@@ -1,24 +1,8 @@
 using EmailSync.GmailEmulator;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EmailSync.Tests.GmailEmulator;
 
-/// <summary>An emulator of its own (quota settings are global) with a clock the tests move.</summary>
-public sealed class QuotaFixture : EmulatorFixture
-{
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
-
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
-
-    protected override void Configure(GmailEmulatorOptions o)
-    {
-        base.Configure(o);
-        o.MessagesPerMailbox = 30;
-    }
-}
-
-public sealed class QuotaTests(QuotaFixture fx) : IClassFixture<QuotaFixture>
+public sealed class QuotaTests(ClockedEmulatorFixture fx) : IClassFixture<ClockedEmulatorFixture>
 {
     private async Task<(string Token, string Id)> SetupAsync(string name, string? client = null)
     {

@@ -57,6 +57,8 @@ public sealed class SearchTests(EmulatorFixture fx) : IAsyncLifetime
     [InlineData("from:me", "Re: Renewal plan")]
     [InlineData("to:carla@acme.com", "Re: Renewal plan")]
     [InlineData("to:success@northwind-cs.com", "Usage report")]
+    [InlineData("to:dan@acme.com", "Renewal plan")]
+    [InlineData("to:crm@northwind-cs.com", "Re: Renewal plan")]
     [InlineData("cc:dan@acme.com", "Renewal plan")]
     [InlineData("cc:acme.com", "Renewal plan")]
     [InlineData("bcc:crm@northwind-cs.com", "Re: Renewal plan")]

@@ -24,6 +24,11 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string DatabasePath => SharedDatabasePath ?? directory.File("emailsync.db");
 
+    /// <summary>The Data Protection key ring; a second host on the same database must share it.</summary>
+    public string KeysFolder => SharedKeysFolder ?? directory.File("keys");
+
+    public string? SharedKeysFolder { get; init; }
+
     /// <summary>The environment the host runs in; Production exercises the first-run page.</summary>
     protected virtual string EnvironmentName => "Testing";
 
@@ -55,7 +60,7 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         });
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath}");
-        builder.UseSetting("DataProtection:KeysFolder", directory.File("keys"));
+        builder.UseSetting("DataProtection:KeysFolder", KeysFolder);
         builder.UseSetting("Demo:Enabled", SeedDemo ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Quiet, fast defaults for tests: the scheduler ticks often; retries wait milliseconds.

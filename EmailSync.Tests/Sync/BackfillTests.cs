@@ -184,4 +184,75 @@ public sealed class BackfillTests(ManualSyncAppFactory app) : IClassFixture<Manu
         Assert.Contains(inScope.Id, stored);
         Assert.DoesNotContain(outOfScope.Id, stored);
     }
+
+    [Fact]
+    public async Task Reconciliation_FindsMailThatWentMissing_ImportsIt_AndRecordsIt()
+    {
+        var id = await app.ConnectAsync(Accounts.Admin, trigger: false);
+        Assert.Equal(SyncRunOutcome.Done, await RunToEndAsync(id));
+        string lost;
+        await using (var db = app.CreateSystemContext())
+        {
+            // Simulate silent loss: a stored message vanishes, and reconciliation is due.
+            var victim = await db.EmailSources.Where(s => s.MailboxConnectionId == id).OrderBy(s => s.Id).FirstAsync();
+            lost = victim.GmailMessageId;
+            await db.EmailMessages.Where(m => m.Id == victim.EmailMessageId).ExecuteDeleteAsync();
+            await db.MailboxSyncStates.Where(s => s.MailboxConnectionId == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastReconciledAt, DateTimeOffset.UtcNow.AddDays(-1)));
+        }
+
+        Assert.Equal(SyncRunOutcome.Done, await app.RunOnceAsync(id));
+
+        var (stored, rows) = await app.StoredAsync(id);
+        Assert.Contains(lost, stored);
+        Assert.Equal(stored.Count, rows);
+        await using var check = app.CreateSystemContext();
+        var state = await check.MailboxSyncStates.SingleAsync(s => s.MailboxConnectionId == id);
+        Assert.Equal(1, state.LastReconcileMissing);
+        Assert.True(await check.AuditEvents.AnyAsync(a => a.Action == "sync.reconciled" && a.Details!.Contains("1 were missing")));
+    }
+
+    [Fact]
+    public async Task MalformedMessage_IsStoredWithAWarning_AndDoesNotStopTheSync()
+    {
+        var id = await app.ConnectAsync(Accounts.Admin, trigger: false);
+        Assert.Equal(SyncRunOutcome.Done, await RunToEndAsync(id));
+        var broken = "From: =?x-unknown?B?////?= <buyer@broken-mime.example>\r\nTo: collections@northwind.example\r\nSubject: =?utf-8?Q?Bad_=E2=28?=\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"never-closed\"\r\n\r\n--never-closed\r\nContent-Type: text/plain; charset=bogus-charset\r\n\r\nCaf\xe9 invoice\r\n";
+        var bad = await app.Emulator.DeliverRawAsync(Accounts.Admin, System.Text.Encoding.Latin1.GetBytes(broken));
+        var good = await app.Emulator.DeliverMessageAsync(Accounts.Admin, SyncWaits.CustomerMail("Next to a broken one"));
+
+        Assert.Equal(SyncRunOutcome.Done, await app.RunOnceAsync(id));
+
+        var (stored, _) = await app.StoredAsync(id);
+        Assert.Contains(bad.Id, stored);
+        Assert.Contains(good.Id, stored);
+        await using var db = app.CreateSystemContext();
+        var message = await db.EmailMessages.SingleAsync(m => m.Sources.Any(s => s.GmailMessageId == bad.Id));
+        Assert.NotEmpty(message.ParseWarnings);
+        Assert.Equal("buyer@broken-mime.example", message.FromAddress);
+    }
+
+    [Fact]
+    public async Task ATimedOutCall_FailsTheTurn_WithTheErrorShown_AndTheNextTurnResumes()
+    {
+        var id = await app.ConnectAsync(Accounts.Admin, trigger: false);
+        // Gmail hangs longer than the client's timeout (5 s in these tests) on a list call.
+        await app.Emulator.InjectFaultAsync("messages.list", count: 1, latencyMs: 8000);
+
+        Assert.Equal(SyncRunOutcome.Failed, await app.RunOnceAsync(id));
+        await using (var db = app.CreateSystemContext())
+        {
+            var failed = await db.MailboxConnections.SingleAsync(c => c.Id == id);
+            Assert.NotNull(failed.LastError);
+            Assert.NotNull(failed.LastErrorTraceId);
+            Assert.NotNull(failed.NextAttemptAt);
+        }
+
+        Assert.Equal(SyncRunOutcome.Done, await RunToEndAsync(id));
+        var expected = await app.ExpectedInScopeAsync(Accounts.Admin, id);
+        var (stored, rows) = await app.StoredAsync(id);
+        Assert.Equal(expected.Order(), stored.Order());
+        Assert.Equal(stored.Count, rows);
+    }
 }

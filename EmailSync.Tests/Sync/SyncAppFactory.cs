@@ -81,7 +81,7 @@ public class SyncAppFactory : WebAppFactory
             window = (await db.MailboxSyncStates.SingleAsync(s => s.MailboxConnectionId == connectionId)).WindowStart.ToUnixTimeMilliseconds();
         }
 
-        var aliases = new HashSet<string>([Alias1, Alias2], StringComparer.OrdinalIgnoreCase);
+        var aliases = new HashSet<string>(EmailSync.Web.Hosting.DemoOptions.Aliases, StringComparer.OrdinalIgnoreCase);
         var messages = await Emulator.GetMessagesAsync(mailbox);
         return messages
             .Where(m => m.InternalDate >= window && !m.LabelIds.Contains("SPAM") && !m.LabelIds.Contains("TRASH"))
@@ -120,6 +120,7 @@ public sealed class ManualSyncAppFactory : SyncAppFactory
     {
         ["Sync:Enabled"] = "false",
         ["Sync:ListPageSize"] = "25",
+        ["Google:Retry:RequestTimeout"] = "00:00:05",
         ["GmailEmulator:MessagesPerMailbox"] = "150",
     };
 }

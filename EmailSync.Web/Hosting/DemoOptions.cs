@@ -18,14 +18,14 @@ public sealed class DemoOptions
     public const string Password = "Demo-pass-2026";
 
     /// <summary>The team's shared addresses, verified and syncing in the demo organization.</summary>
-    public static readonly string[] Aliases = ["collections@northwind.example", "success@northwind.example"];
+    public static readonly string[] Aliases = ["collections@northwind.example", "success@northwind.example", "renewals@northwind.example"];
 
-    /// <summary>Which demo mailbox receives which alias's mail in the emulator.</summary>
+    /// <summary>Which demo mailbox receives which alias's mail in the emulator (an alias has one owner there).</summary>
     public static IEnumerable<string> AliasesOf(string email) => email switch
     {
-        "admin@northwind.example" => Aliases,
+        "admin@northwind.example" => ["collections@northwind.example"],
         "maria@northwind.example" => ["success@northwind.example"],
-        "tom@northwind.example" => ["collections@northwind.example"],
+        "tom@northwind.example" => ["renewals@northwind.example"],
         _ => [],
     };
 

@@ -103,7 +103,10 @@ public static class WebHostExtensions
             app.UseHsts();
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found");
+        // A friendly page for browsers' GETs only: API and webhook callers get their status codes as they are.
+        app.UseWhen(
+            c => HttpMethods.IsGet(c.Request.Method) && !c.Request.Path.StartsWithSegments("/google") && !c.Request.Path.StartsWithSegments("/hooks") && !c.Request.Path.StartsWithSegments("/attachments"),
+            b => b.UseStatusCodePagesWithReExecute("/not-found"));
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GoogleOptions>>().Value.UseEmbeddedEmulator)
         {
             app.UseGmailEmulator("/google");

@@ -119,6 +119,7 @@ public sealed class TimelineBrowserTests(TimelineBrowserFixture app) : IClassFix
     {
         await SignInAsync(page);
         await Assertions.Expect(page.GetByTestId("customers-table")).ToContainTextAsync("Acme Corp");
+        await app.ScreenshotAsync(page, "0-customers");
         await page.GetByTestId("customer-link").Filter(new() { HasText = "Acme Corp" }).ClickAsync();
         await page.WaitForURLAsync($"**/customers/{customerId}");
         await Assertions.Expect(page.GetByTestId("timeline")).ToHaveAttributeAsync("data-ready", "true");

@@ -22,12 +22,6 @@ public class ReplyAppFactory : SyncAppFactory
         ["GmailEmulator:MessagesPerMailbox"] = "20",
     };
 
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(s => s.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, GzipRequestBodies>());
-    }
-
     /// <summary>Connects a demo user's Gmail with the given scopes (as consent would), without syncing yet.</summary>
     public async Task<long> ConnectWithScopesAsync(string email, params string[] scopes)
     {

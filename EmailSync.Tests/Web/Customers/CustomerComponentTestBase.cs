@@ -32,9 +32,12 @@ public abstract class CustomerComponentTestBase : BunitContext, IAsyncLifetime
     /// <summary>Renders the popover and dialog hosts MudBlazor's tooltips, menus and dialogs live in.</summary>
     protected IRenderedComponent<MudDialogProvider> RenderProviders()
     {
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         return Render<MudDialogProvider>();
     }
+
+    /// <summary>Where menus, tooltips and autocomplete lists render (after <see cref="RenderProviders"/>).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 

@@ -130,6 +130,21 @@ public sealed class ReplyComposerTests(WebAppFactory app) : CustomerComponentTes
     }
 
     [Fact]
+    public async Task AFailedSend_KeepsTheComposerAndDraft_AndShowsWhatHappenedWithATraceId()
+    {
+        sender.Fail = new HttpRequestException("Connection refused");
+        var (view, result) = await OpenAsync();
+        view.Find("textarea[data-testid=composer-body]").Input("Please keep me.");
+
+        view.Find("[data-testid=send]").Click();
+
+        view.WaitForAssertion(() => Assert.Contains("Could not reach Gmail, so nothing was sent.", view.Find("[data-testid=composer-failure]").TextContent, StringComparison.Ordinal));
+        Assert.Matches("[0-9a-f]{32}", view.Find("[data-testid=composer-failure] code").TextContent);
+        Assert.False(result.IsCompleted);
+        Assert.Equal(1, await CountAsync(db => db.ReplyDrafts.CountAsync(d => d.Body == "Please keep me." && d.LastErrorTraceId != null)));
+    }
+
+    [Fact]
     public async Task WithoutSendAccess_SendIsDisabled_AndTheComposerSaysWhatToDo()
     {
         await using (var db = app.CreateSystemContext())
@@ -165,9 +180,16 @@ public sealed class ReplyComposerTests(WebAppFactory app) : CustomerComponentTes
     {
         public List<(long Connection, byte[] Raw, string? ThreadId)> Calls { get; } = [];
 
+        public Exception? Fail { get; set; }
+
         public Task<SentMessage> SendAsync(MailboxConnection connection, byte[] raw, string? threadId, CancellationToken ct)
         {
             Calls.Add((connection.Id, raw, threadId));
+            if (Fail is not null)
+            {
+                throw Fail;
+            }
+
             return Task.FromResult(new SentMessage($"gm{Calls.Count:D14}", threadId ?? "pricing", raw));
         }
     }

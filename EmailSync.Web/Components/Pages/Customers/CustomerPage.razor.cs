@@ -5,10 +5,10 @@ using EmailSync.Core.Sync;
 using EmailSync.Core.Tenancy;
 using EmailSync.Core.Timeline;
 using EmailSync.Web.Components.Pages.Customers.Components;
+using EmailSync.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
-using System.Text.Json;
 
 namespace EmailSync.Web.Components.Pages.Customers;
 
@@ -82,7 +82,7 @@ public sealed partial class CustomerPage
 
         subscription = Notifier.Subscribe(OnSyncEventAsync);
         interactive = true;
-        if (timeZone == TimeZoneInfo.Utc && await BrowserTimeZoneAsync() is { } browser && browser != TimeZoneInfo.Utc)
+        if (timeZone == TimeZoneInfo.Utc && await BrowserTimeZone.GetAsync(JS) is { } browser && browser != TimeZoneInfo.Utc)
         {
             // No time zone on the profile: show dates in the browser's.
             timeZone = browser;
@@ -93,20 +93,6 @@ public sealed partial class CustomerPage
         }
 
         StateHasChanged();
-    }
-
-    private async Task<TimeZoneInfo?> BrowserTimeZoneAsync()
-    {
-        try
-        {
-            await using var format = await JS.InvokeAsync<IJSObjectReference>("Intl.DateTimeFormat");
-            var options = await format.InvokeAsync<JsonElement>("resolvedOptions");
-            return options.TryGetProperty("timeZone", out var id) && id.GetString() is { } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : null;
-        }
-        catch (Exception ex) when (ex is JSException or InvalidOperationException or JSDisconnectedException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 
     private async Task OnSyncEventAsync(SyncEvent change)

@@ -74,9 +74,12 @@ public abstract class SettingsComponentTest(SettingsHost host) : BunitContext, I
     /// <summary>Renders the popover and dialog providers a page's layout would hold; returns the dialog provider.</summary>
     protected IRenderedComponent<MudDialogProvider> RenderProviders()
     {
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         return Render<MudDialogProvider>();
     }
+
+    /// <summary>Where menus and autocomplete lists render (after <see cref="RenderProviders"/>).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
 
     protected EmailSyncDbContext SystemDb() => host.CreateSystemContext();
 

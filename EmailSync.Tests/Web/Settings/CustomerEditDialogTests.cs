@@ -53,7 +53,7 @@ public sealed class CustomerEditDialogTests(SettingsHost host) : SettingsCompone
 
     [Theory]
     [InlineData("   ", "A customer needs a name of 1 to 200 characters.")]
-    [InlineData("globex", "A customer named globex already exists.")]
+    [InlineData("globex", "A customer named Globex already exists.")]
     public async Task RenamingToAnEmptyOrTakenName_IsRefused(string name, string message)
     {
         var dialogs = await OpenAsync();

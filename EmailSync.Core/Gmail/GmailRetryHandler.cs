@@ -39,6 +39,13 @@ public sealed class GmailRetryHandler(GmailRetryOptions options, TimeProvider cl
             return false;
         }
 
+        // A 5xx on send is ambiguous (the mail may have gone out): never risk sending twice. Rate-limit
+        // answers (429/403) mean Google refused the call, so those are safe to repeat.
+        if (IsSend(args.Request) && (int)args.Response.StatusCode >= 500)
+        {
+            return false;
+        }
+
         var delay = DelayFor(args.CurrentFailedTry, args.Response.Headers.RetryAfter);
         logger.LogWarning("Gmail answered {Status} to {Method} {Path}; retry {Try} in {Delay} ms",
             (int)args.Response.StatusCode, args.Request.Method, args.Request.RequestUri?.AbsolutePath, args.CurrentFailedTry, (int)delay.TotalMilliseconds);
@@ -50,7 +57,7 @@ public sealed class GmailRetryHandler(GmailRetryOptions options, TimeProvider cl
     {
         var transient = args.Exception is HttpRequestException or IOException
             || (args.Exception is TaskCanceledException && !args.CancellationToken.IsCancellationRequested);
-        if (!args.SupportsRetry || !transient || args.CurrentFailedTry >= args.TotalTries)
+        if (!args.SupportsRetry || !transient || args.CurrentFailedTry >= args.TotalTries || IsSend(args.Request))
         {
             return false;
         }
@@ -61,6 +68,9 @@ public sealed class GmailRetryHandler(GmailRetryOptions options, TimeProvider cl
         await Task.Delay(delay, clock, args.CancellationToken);
         return true;
     }
+
+    private static bool IsSend(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath.EndsWith("/messages/send", StringComparison.Ordinal) == true;
 
     internal TimeSpan DelayFor(int failedTry, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)
     {

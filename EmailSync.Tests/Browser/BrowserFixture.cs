@@ -31,6 +31,8 @@ public sealed class BrowserFixture : WebAppFactory
             throw new InvalidOperationException($"Browser tests need Chromium at {ChromiumPath}: run `apt-get install -y chromium` (bash .ci/run does).");
         }
 
+        // The suite shares two cores with everything else: give expectations room before they fail.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -168,13 +168,18 @@ public sealed class TwoHostsTests : IAsyncLifetime
         await first.DisposeAsync();
     }
 
-    /// <summary>One mailbox at a time per host, so both hosts must share the work.</summary>
+    /// <summary>
+    /// One mailbox at a time per host, and backfills long enough (a few pages each) that a mailbox is
+    /// still busy when the other host's scheduler ticks: both hosts must share the work.
+    /// </summary>
     private sealed class FirstHost : SyncAppFactory
     {
         protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
         {
             ["Sync:PollInterval"] = "00:00:01",
             ["Sync:MaxParallelMailboxes"] = "1",
+            ["Sync:ListPageSize"] = "10",
+            ["GmailEmulator:MessagesPerMailbox"] = "400",
         };
     }
 
@@ -186,6 +191,7 @@ public sealed class TwoHostsTests : IAsyncLifetime
         {
             ["Sync:PollInterval"] = "00:00:01",
             ["Sync:MaxParallelMailboxes"] = "1",
+            ["Sync:ListPageSize"] = "10",
             ["Google:UseEmbeddedEmulator"] = "false",
             ["Google:ClientId"] = Core.Gmail.GoogleEndpoints.EmulatorClientId,
             ["Google:ClientSecret"] = Core.Gmail.GoogleEndpoints.EmulatorClientSecret,
@@ -209,7 +215,7 @@ public sealed class TwoHostsTests : IAsyncLifetime
         }
 
         var owners = new HashSet<string>();
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < until)
         {
             await using var db = first.CreateSystemContext();

@@ -23,7 +23,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await nav.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings", Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import emails and aliases" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Import emails and aliases" })).ToBeVisibleAsync();
     });
 
     [Fact]

@@ -53,6 +53,7 @@ internal sealed class BenchmarkApp : IAsyncDisposable
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}",
             ["DataProtection:KeysFolder"] = Path.Combine(folder, "keys"),
             ["Demo:Enabled"] = "true",
+            ["Demo:SeedCustomers"] = "false",
             ["Logging:LogLevel:Default"] = "Error",
             ["Sync:Tick"] = "00:00:00.200",
         };

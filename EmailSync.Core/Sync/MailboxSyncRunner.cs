@@ -40,6 +40,13 @@ public sealed partial class MailboxSyncRunner(
 {
     private static readonly ActivitySource Source = new("EmailSync.Sync");
 
+    /// <summary>Sync telemetry: time spent parsing and storing (parse → associate → store), per message.</summary>
+    public static readonly System.Diagnostics.Metrics.Meter Meter = new("EmailSync.Sync");
+
+    private static readonly System.Diagnostics.Metrics.Histogram<double> ParseSeconds = Meter.CreateHistogram<double>("emailsync.sync.parse.duration", "s");
+    private static readonly System.Diagnostics.Metrics.Histogram<double> StoreSeconds = Meter.CreateHistogram<double>("emailsync.sync.store.duration", "s");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Imported = Meter.CreateCounter<long>("emailsync.sync.imported");
+
     public async Task<SyncRunOutcome> RunAsync(long connectionId, CancellationToken ct)
     {
         using var activity = Source.StartActivity("mailbox-sync");
@@ -432,14 +439,17 @@ public sealed partial class MailboxSyncRunner(
         }
 
         // Parsing is CPU work: use every core (the single database writer is the real bound).
+        var parseClock = Stopwatch.StartNew();
         var parsed = raws.Where(r => r.Raw is not null).AsParallel().AsOrdered()
             .Select(raw => new FetchedEmail(raw, parser.Parse(raw.Raw!)))
             .ToList();
+        ParseSeconds.Record(parseClock.Elapsed.TotalSeconds);
         return new FetchBatch(parsed, raws.Count, raws.Count(r => r.Raw is null));
     }
 
     private async Task<int> StoreAsync(MailboxConnection connection, IReadOnlyList<Target> targets, FetchBatch batch, bool filterByScope, CancellationToken ct)
     {
+        var storeClock = Stopwatch.StartNew();
         var imported = 0;
         foreach (var target in targets)
         {
@@ -447,6 +457,8 @@ public sealed partial class MailboxSyncRunner(
             imported += await StoreWithRetryAsync(target, connection, emails, ct);
         }
 
+        StoreSeconds.Record(storeClock.Elapsed.TotalSeconds);
+        Imported.Add(imported);
         return imported;
     }
 

@@ -49,6 +49,31 @@ public static class SyncBenchmark
         }
 
         await app.ImportEverythingAsync(mailbox);
+        double parseSeconds = 0, storeSeconds = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "EmailSync.Sync")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        var sums = new object();
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            lock (sums)
+            {
+                if (instrument.Name == "emailsync.sync.parse.duration")
+                {
+                    parseSeconds += value;
+                }
+                else if (instrument.Name == "emailsync.sync.store.duration")
+                {
+                    storeSeconds += value;
+                }
+            }
+        });
+        listener.Start();
         await app.Emulator.ResetQuotaCountersAsync();
         var clock = Stopwatch.StartNew();
         var id = await app.ConnectAsync(mailbox);
@@ -76,6 +101,7 @@ public static class SyncBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sync quota={quota} listed={listed} imported={sources} failed={failed} duplicates={sources - distinct} wall={clock.Elapsed.TotalSeconds:F1}s " +
             $"rate={sources / clock.Elapsed.TotalSeconds:F0} msg/s units/msg={perMessage:F2} (unavoidable {unavoidable:F2}, x{(unavoidable == 0 ? 0 : perMessage / unavoidable):F2}) " +
+            $"pipeline(parse+associate+store)={sources / Math.Max(parseSeconds + storeSeconds, 1e-9):F0} msg/s ({parseSeconds:F1}s parse, {storeSeconds:F1}s associate+store) " +
             $"unit-rate={rate:F0}/min{(limit > 0 ? $" = {rate / limit:P0} of the {limit}/min tier limit" : "")} rejected={counters.Rejected} status={connection.Status}{(connection.LastError is null ? "" : $" error={connection.LastError}")}"));
         _ = getUnits;
         return connection.Status == MailboxStatus.Active ? 0 : 1;

@@ -64,6 +64,11 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     ImportAllEmails = table.Column<bool>(type: "INTEGER", nullable: false),
                     BackfillDays = table.Column<int>(type: "INTEGER", nullable: false),
                     InternalDomains = table.Column<string>(type: "TEXT", nullable: false),
+                    GenericDomains = table.Column<string>(type: "TEXT", nullable: false),
+                    ExcludedDomains = table.Column<string>(type: "TEXT", nullable: false),
+                    ExcludedAddresses = table.Column<string>(type: "TEXT", nullable: false),
+                    BodyReferenceEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MatchingVersion = table.Column<long>(type: "INTEGER", nullable: false),
                     CriticalKeywords = table.Column<string>(type: "TEXT", nullable: false),
                     CompetitorNames = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -200,6 +205,11 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                     LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     LastErrorTraceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     LastErrorAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SyncRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    WatchExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    WatchRenewedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     LeaseExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -364,6 +374,46 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailboxSyncStates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MailboxConnectionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScopeFingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    QueryIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    PageToken = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    BackfillCompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Listed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fetched = table.Column<int>(type: "INTEGER", nullable: false),
+                    Imported = table.Column<int>(type: "INTEGER", nullable: false),
+                    Failed = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalEstimate = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastReconciledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastReconcileMissing = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailboxSyncStates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MailboxSyncStates_MailboxConnections_MailboxConnectionId",
+                        column: x => x.MailboxConnectionId,
+                        principalTable: "MailboxConnections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MailboxSyncStates_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Contacts",
                 columns: table => new
                 {
@@ -485,6 +535,42 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                         name: "FK_EmailSources_MailboxConnections_MailboxConnectionId",
                         column: x => x.MailboxConnectionId,
                         principalTable: "MailboxConnections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReplyDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    EmailMessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReplyAll = table.Column<bool>(type: "INTEGER", nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Cc = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    LastErrorTraceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReplyDrafts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReplyDrafts_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ReplyDrafts_EmailMessages_EmailMessageId",
+                        column: x => x.EmailMessageId,
+                        principalTable: "EmailMessages",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -676,6 +762,17 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_MailboxSyncStates_MailboxConnectionId_OrganizationId",
+                table: "MailboxSyncStates",
+                columns: new[] { "MailboxConnectionId", "OrganizationId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailboxSyncStates_OrganizationId",
+                table: "MailboxSyncStates",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Memberships_OrganizationId_UserId",
                 table: "Memberships",
                 columns: new[] { "OrganizationId", "UserId" },
@@ -684,6 +781,22 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_Memberships_UserId",
                 table: "Memberships",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_EmailMessageId",
+                table: "ReplyDrafts",
+                column: "EmailMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_OrganizationId_UserId_EmailMessageId",
+                table: "ReplyDrafts",
+                columns: new[] { "OrganizationId", "UserId", "EmailMessageId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_UserId",
+                table: "ReplyDrafts",
                 column: "UserId");
         }
 
@@ -727,7 +840,13 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                 name: "EmailSources");
 
             migrationBuilder.DropTable(
+                name: "MailboxSyncStates");
+
+            migrationBuilder.DropTable(
                 name: "Memberships");
+
+            migrationBuilder.DropTable(
+                name: "ReplyDrafts");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -736,10 +855,10 @@ namespace EmailSync.Core.Data.Migrations.Sqlite
                 name: "Contacts");
 
             migrationBuilder.DropTable(
-                name: "EmailMessages");
+                name: "MailboxConnections");
 
             migrationBuilder.DropTable(
-                name: "MailboxConnections");
+                name: "EmailMessages");
 
             migrationBuilder.DropTable(
                 name: "Customers");

@@ -64,6 +64,11 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                     ImportAllEmails = table.Column<bool>(type: "bit", nullable: false),
                     BackfillDays = table.Column<int>(type: "int", nullable: false),
                     InternalDomains = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    GenericDomains = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ExcludedDomains = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ExcludedAddresses = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    BodyReferenceEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    MatchingVersion = table.Column<long>(type: "bigint", nullable: false),
                     CriticalKeywords = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CompetitorNames = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -200,6 +205,11 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                     LastError = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
                     LastErrorTraceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     LastErrorAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    SyncRequestedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "int", nullable: false),
+                    WatchExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    WatchRenewedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LeaseOwner = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     LeaseExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -364,6 +374,46 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "MailboxSyncStates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrganizationId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    MailboxConnectionId = table.Column<long>(type: "bigint", nullable: false),
+                    ScopeFingerprint = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    WindowStart = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    QueryIndex = table.Column<int>(type: "int", nullable: false),
+                    PageToken = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    BackfillCompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Listed = table.Column<int>(type: "int", nullable: false),
+                    Fetched = table.Column<int>(type: "int", nullable: false),
+                    Imported = table.Column<int>(type: "int", nullable: false),
+                    Failed = table.Column<int>(type: "int", nullable: false),
+                    TotalEstimate = table.Column<int>(type: "int", nullable: false),
+                    LastReconciledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastReconcileMissing = table.Column<int>(type: "int", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailboxSyncStates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MailboxSyncStates_MailboxConnections_MailboxConnectionId",
+                        column: x => x.MailboxConnectionId,
+                        principalTable: "MailboxConnections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MailboxSyncStates_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Contacts",
                 columns: table => new
                 {
@@ -485,6 +535,42 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                         name: "FK_EmailSources_MailboxConnections_MailboxConnectionId",
                         column: x => x.MailboxConnectionId,
                         principalTable: "MailboxConnections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReplyDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OrganizationId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    EmailMessageId = table.Column<long>(type: "bigint", nullable: false),
+                    ReplyAll = table.Column<bool>(type: "bit", nullable: false),
+                    To = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Cc = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Subject = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    Body = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    LastError = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    LastErrorTraceId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReplyDrafts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReplyDrafts_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ReplyDrafts_EmailMessages_EmailMessageId",
+                        column: x => x.EmailMessageId,
+                        principalTable: "EmailMessages",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -678,6 +764,17 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_MailboxSyncStates_MailboxConnectionId_OrganizationId",
+                table: "MailboxSyncStates",
+                columns: new[] { "MailboxConnectionId", "OrganizationId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailboxSyncStates_OrganizationId",
+                table: "MailboxSyncStates",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Memberships_OrganizationId_UserId",
                 table: "Memberships",
                 columns: new[] { "OrganizationId", "UserId" },
@@ -686,6 +783,22 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
             migrationBuilder.CreateIndex(
                 name: "IX_Memberships_UserId",
                 table: "Memberships",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_EmailMessageId",
+                table: "ReplyDrafts",
+                column: "EmailMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_OrganizationId_UserId_EmailMessageId",
+                table: "ReplyDrafts",
+                columns: new[] { "OrganizationId", "UserId", "EmailMessageId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReplyDrafts_UserId",
+                table: "ReplyDrafts",
                 column: "UserId");
         }
 
@@ -729,7 +842,13 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                 name: "EmailSources");
 
             migrationBuilder.DropTable(
+                name: "MailboxSyncStates");
+
+            migrationBuilder.DropTable(
                 name: "Memberships");
+
+            migrationBuilder.DropTable(
+                name: "ReplyDrafts");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -738,10 +857,10 @@ namespace EmailSync.Core.Data.Migrations.SqlServer
                 name: "Contacts");
 
             migrationBuilder.DropTable(
-                name: "EmailMessages");
+                name: "MailboxConnections");
 
             migrationBuilder.DropTable(
-                name: "MailboxConnections");
+                name: "EmailMessages");
 
             migrationBuilder.DropTable(
                 name: "Customers");

@@ -63,6 +63,9 @@ public sealed partial class MailboxSyncRunner(
         }
 
         var deadline = clock.GetTimestamp() + (long)(options.Value.Slice.TotalSeconds * clock.TimestampFrequency);
+        // The mailbox is current as of the moment the turn began: the next poll is timed from here, so
+        // new mail waits at most one poll interval (plus a tick), however long this turn takes.
+        var startedAt = clock.GetUtcNow();
         var newMessages = 0;
         var organizations = new List<Guid>();
         try
@@ -100,11 +103,10 @@ public sealed partial class MailboxSyncRunner(
                 }
             }
 
-            var now = clock.GetUtcNow();
             await UpdateConnectionAsync(connectionId, c =>
             {
                 c.Status = backfillLeft ? MailboxStatus.Syncing : MailboxStatus.Active;
-                c.LastSyncAt = now;
+                c.LastSyncAt = startedAt;
                 c.ConsecutiveFailures = 0;
                 c.NextAttemptAt = null;
                 c.SyncRequestedAt = backfillLeft ? c.SyncRequestedAt : null;

@@ -44,7 +44,7 @@ internal sealed class SystemDbContextFactory<TContext>(IDbContextFactory<TContex
     }
 }
 
-internal sealed class EmailSyncDbContextFactory<TContext>(IDbContextFactory<TContext> inner, ITenantContext tenant)
+internal sealed class EmailSyncDbContextFactory<TContext>(IDbContextFactory<TContext> inner, ISystemDbContextFactory system, ITenantContext tenant)
     : IEmailSyncDbContextFactory
     where TContext : EmailSyncDbContext
 {
@@ -55,17 +55,7 @@ internal sealed class EmailSyncDbContextFactory<TContext>(IDbContextFactory<TCon
         return db;
     }
 
-    public EmailSyncDbContext CreateForOrganization(Guid organizationId)
-    {
-        var db = inner.CreateDbContext();
-        db.TenantId = organizationId;
-        return db;
-    }
+    public EmailSyncDbContext CreateForOrganization(Guid organizationId) => system.CreateForOrganization(organizationId);
 
-    public EmailSyncDbContext CreateSystem()
-    {
-        var db = inner.CreateDbContext();
-        db.AllTenants = true;
-        return db;
-    }
+    public EmailSyncDbContext CreateSystem() => system.CreateSystem();
 }

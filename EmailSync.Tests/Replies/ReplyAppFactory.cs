@@ -23,24 +23,7 @@ public class ReplyAppFactory : SyncAppFactory
     };
 
     /// <summary>Connects a demo user's Gmail with the given scopes (as consent would), without syncing yet.</summary>
-    public async Task<long> ConnectWithScopesAsync(string email, params string[] scopes)
-    {
-        var issued = await Emulator.IssueAccessTokenAsync(email, scopes, GoogleEndpoints.EmulatorClientId, includeRefreshToken: true);
-        var protector = Services.GetRequiredService<RefreshTokenProtector>();
-        await using var db = CreateSystemContext();
-        var user = await db.Users.SingleAsync(u => u.Email == email);
-        var connection = new MailboxConnection
-        {
-            UserId = user.Id,
-            GoogleAccount = email,
-            GrantedScopes = issued.Scope,
-            EncryptedRefreshToken = protector.Protect(issued.RefreshToken!),
-            Status = MailboxStatus.Syncing,
-        };
-        db.MailboxConnections.Add(connection);
-        await db.SaveChangesAsync();
-        return connection.Id;
-    }
+    public Task<long> ConnectWithScopesAsync(string email, params string[] scopes) => ConnectAsync(email, trigger: false, scopes: scopes);
 
     public async Task SyncToEndAsync(long connectionId)
     {

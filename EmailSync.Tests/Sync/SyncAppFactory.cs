@@ -21,11 +21,12 @@ public class SyncAppFactory : WebAppFactory
     /// Connects a demo user's Gmail as the consent flow would end: a refresh token from the emulator,
     /// stored encrypted, status SYNCING.
     /// </summary>
-    public async Task<long> ConnectAsync(string email, bool trigger = true, string? refreshToken = null)
+    public async Task<long> ConnectAsync(string email, bool trigger = true, string? refreshToken = null, string[]? scopes = null)
     {
+        scopes ??= [GmailScopes.Readonly];
         var issued = refreshToken is null
-            ? await Emulator.IssueAccessTokenAsync(email, [GmailScopes.Readonly], GoogleEndpoints.EmulatorClientId, includeRefreshToken: true)
-            : new EmailSync.GmailEmulator.Control.IssuedToken("", refreshToken, 0, GmailScopes.Readonly, GoogleEndpoints.EmulatorClientId);
+            ? await Emulator.IssueAccessTokenAsync(email, scopes, GoogleEndpoints.EmulatorClientId, includeRefreshToken: true)
+            : new EmailSync.GmailEmulator.Control.IssuedToken("", refreshToken, 0, string.Join(' ', scopes), GoogleEndpoints.EmulatorClientId);
         var protector = Services.GetRequiredService<RefreshTokenProtector>();
         await using var db = CreateSystemContext();
         var user = await db.Users.SingleAsync(u => u.Email == email);
